@@ -1,0 +1,55 @@
+package search
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Fold returns the fold key of s, the form in which names, customer
+// references, external contracts, tags and search text are compared.
+//
+// s is trimmed, normalized to Unicode NFKC, case folded in full as
+// golang.org/x/text/cases.Fold does it, and every run of Unicode white space
+// becomes one ASCII space, with none left at either end. So "ＡＣＭＥ" folds
+// like "acme" and "Straße" like "strasse". Case folding can leave text that
+// is no longer in NFKC, so NFKC is applied once more after it: that keeps the
+// key stable, Fold(Fold(s)) == Fold(s), which stores rely on when they fold
+// stored keys and typed text at different times.
+//
+// Every store keeps the fold key computed by this function, never by its
+// database, so all stores compare and order the same bytes.
+func Fold(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	s = norm.NFKC.String(s)
+	// A Caser keeps state, so each call makes its own to stay safe for
+	// concurrent use.
+	s = cases.Fold().String(s)
+	s = norm.NFKC.String(s)
+	return collapseSpace(s)
+}
+
+// collapseSpace turns each run of white space into one ASCII space and
+// drops it at both ends.
+func collapseSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
