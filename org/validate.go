@@ -55,6 +55,12 @@ func (v *violations) email(field, s string) string {
 	s = v.text(field, s, maxEmailBytes, true)
 	if s != "" && (len(s) > maxEmailBytes || checker.Var(s, "email") != nil) {
 		v.add(field, "email", "%s must be a valid email address", field)
+		return s
+	}
+	// Domains are case-insensitive; billing lower-cases them too, so the
+	// owner's email and the billing email it derives stay byte-equal.
+	if at := strings.LastIndexByte(s, '@'); at >= 0 {
+		s = s[:at] + strings.ToLower(s[at:])
 	}
 	return s
 }
