@@ -172,4 +172,6 @@ func (v *violations) billing(b billing.Info, ownerEmail string) *billing.Info {
 	return &nb
 }
 
-func equalEmail(a, b string) bool { return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b)) }
+func equalEmail(a, b string) bool {
+	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+}
