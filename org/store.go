@@ -133,9 +133,11 @@ type Walker interface {
 	Walk(ctx context.Context, providerID uuid.UUID, v Visitor) error
 }
 
-// Visitor receives what a Walker visits.
+// Visitor receives what a Walker visits. Organizations arrive as stored
+// snapshots, not rebuilt with Rehydrate, so that a checker sees damaged
+// state as it is.
 type Visitor struct {
-	Organization func(*Organization) error
+	Organization func(Snapshot) error
 	Index        func(IndexEntry) error
 	Event        func(Event) error
 }

@@ -414,7 +414,7 @@ func (s *Store) Walk(ctx context.Context, providerID uuid.UUID, v org.Visitor) e
 			return err
 		}
 		if v.Organization != nil {
-			if err := v.Organization(o.Clone()); err != nil {
+			if err := v.Organization(o.Snapshot()); err != nil {
 				return err
 			}
 		}

@@ -234,7 +234,7 @@ func testWalk(t *testing.T, newStore NewStore) {
 	kinds := map[string]string{}
 	var events int
 	require.NoError(t, w.Walk(ctx, b.P1.ID, org.Visitor{
-		Organization: func(x *org.Organization) error { orgs = append(orgs, x.ID()); return nil },
+		Organization: func(x org.Snapshot) error { orgs = append(orgs, x.ID); return nil },
 		Index: func(e org.IndexEntry) error {
 			assert.Equal(t, o.ID(), e.OrganizationID)
 			kinds[e.Kind] = e.Key
@@ -248,6 +248,6 @@ func testWalk(t *testing.T, newStore NewStore) {
 	assert.Equal(t, in.Numbers[0], kinds[org.FieldNumbers])
 	assert.Equal(t, 1, events)
 
-	err := w.Walk(ctx, b.P1.ID, org.Visitor{Organization: func(*org.Organization) error { return errStop }})
+	err := w.Walk(ctx, b.P1.ID, org.Visitor{Organization: func(org.Snapshot) error { return errStop }})
 	require.ErrorIs(t, err, errStop)
 }
