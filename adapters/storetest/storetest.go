@@ -9,7 +9,8 @@
 // creates; deletion (gone from search, keys freed, events erased of personal
 // data); every search rule; and events stored with their changes and read
 // back in order. Optional interfaces (org.Importer, org.Walker) are tested
-// when the store has them.
+// when the store has them, and a store that can be walked is checked with
+// package check after every scenario.
 package storetest
 
 import (
@@ -21,9 +22,11 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/orgkit/orgkit/billing"
+	"github.com/orgkit/orgkit/check"
 	"github.com/orgkit/orgkit/org"
 	"github.com/orgkit/orgkit/ownership"
 )
@@ -97,6 +100,9 @@ func Setup(t *testing.T, newStore NewStore) *Bundle {
 	p1 := org.Provider{ID: uuid.New(), AdminOrganizationID: uuid.New()}
 	p2 := org.Provider{ID: uuid.New(), AdminOrganizationID: uuid.New()}
 	clock := &Clock{}
+	// After the test, the store must still be whole: every scenario ends
+	// with the consistency checker finding nothing.
+	t.Cleanup(func() { assertConsistent(t, st, p1.ID, p2.ID) })
 	return &Bundle{
 		Store:   st,
 		Service: org.NewService(st, org.NewProviderSet(p1, p2), org.WithClock(clock.Now)),
@@ -105,6 +111,22 @@ func Setup(t *testing.T, newStore NewStore) *Bundle {
 		P2:      p2,
 		Staff1:  org.Staff(p1.ID, "staff-1", ownership.Admin, true),
 		Staff2:  org.Staff(p2.ID, "staff-2", ownership.Admin, true),
+	}
+}
+
+// assertConsistent runs the consistency checker over the providers, when
+// the store can be walked.
+func assertConsistent(t *testing.T, st org.Store, providers ...uuid.UUID) {
+	t.Helper()
+	w, ok := st.(org.Walker)
+	if !ok {
+		return
+	}
+	for _, p := range providers {
+		r, err := check.Provider(context.Background(), w, p)
+		if assert.NoError(t, err) {
+			assert.Empty(t, r.Findings, "consistency check of provider %s", p)
+		}
 	}
 }
 
