@@ -44,6 +44,13 @@ var (
 
 	// ErrUnknownProvider reports a provider the host has not configured.
 	ErrUnknownProvider = errors.New("orgkit: unknown provider")
+
+	// ErrOutcomeUnknown reports a change whose outcome the store cannot
+	// tell: the connection broke after the change may have been stored.
+	// Retrying the same call resolves it without a second change: a create
+	// with the same idempotency key returns the first result, and a change
+	// made with IfVersion is refused with ErrConflict if it was stored.
+	ErrOutcomeUnknown = errors.New("orgkit: outcome unknown")
 )
 
 // FieldError is one offending field of invalid input.
