@@ -48,6 +48,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Events", func(t *testing.T) { t.Parallel(); testEvents(t, newStore) })
 	t.Run("Import", func(t *testing.T) { t.Parallel(); testImport(t, newStore) })
 	t.Run("Walk", func(t *testing.T) { t.Parallel(); testWalk(t, newStore) })
+	t.Run("Race", func(t *testing.T) { t.Parallel(); testRace(t, newStore) })
 }
 
 // Clock is a settable clock for tests; the zero value starts at a fixed
