@@ -49,6 +49,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Import", func(t *testing.T) { t.Parallel(); testImport(t, newStore) })
 	t.Run("Walk", func(t *testing.T) { t.Parallel(); testWalk(t, newStore) })
 	t.Run("Race", func(t *testing.T) { t.Parallel(); testRace(t, newStore) })
+	t.Run("TenancyProperty", func(t *testing.T) { t.Parallel(); testTenancyProperty(t, newStore) })
 }
 
 // Clock is a settable clock for tests; the zero value starts at a fixed
