@@ -27,7 +27,7 @@ type env struct {
 	staff org.Actor // Owner role, Sales Hub access
 }
 
-func newEnv(t *testing.T, opts ...org.Option) *env {
+func newEnv(t testing.TB, opts ...org.Option) *env {
 	t.Helper()
 	p := org.Provider{ID: uuid.New(), AdminOrganizationID: uuid.New()}
 	clock := &storetest.Clock{}
