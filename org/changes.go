@@ -28,35 +28,42 @@ func (s *Service) Update(ctx context.Context, a Actor, id uuid.UUID, u Update, o
 	if len(acts) == 0 {
 		v.add("update", "required", "the update names no field to change")
 	}
-	set := func(dst *string, src *string, check func(string) string) {
-		if src != nil {
-			*dst = check(*src)
-		}
-	}
+	// Normalize every given field before the store's step, so invalid input
+	// is refused without touching the store.
 	var n Update
-	n.Name, n.Country, n.TimeZone, n.CustomerReference, n.ExternalContract = new(string), new(string), new(string), new(string), new(string)
-	set(n.Name, u.Name, func(s string) string { return v.text("name", s, MaxNameRunes, true) })
-	set(n.Country, u.Country, func(s string) string { return v.country("country", s) })
-	set(n.TimeZone, u.TimeZone, func(s string) string { return v.timeZone("time_zone", s) })
-	set(n.CustomerReference, u.CustomerReference, func(s string) string {
-		return v.text(FieldCustomerReference, s, MaxReferenceRunes, false)
-	})
-	set(n.ExternalContract, u.ExternalContract, func(s string) string {
-		return v.text(FieldExternalContract, s, MaxReferenceRunes, false)
-	})
+	if u.Name != nil {
+		n.Name = ptr(v.text("name", *u.Name, MaxNameRunes, true))
+	}
+	if u.Country != nil {
+		n.Country = ptr(v.country("country", *u.Country))
+	}
+	if u.TimeZone != nil {
+		n.TimeZone = ptr(v.timeZone("time_zone", *u.TimeZone))
+	}
+	if u.CustomerReference != nil {
+		n.CustomerReference = ptr(v.text(FieldCustomerReference, *u.CustomerReference, MaxReferenceRunes, false))
+	}
+	if u.ExternalContract != nil {
+		n.ExternalContract = ptr(v.text(FieldExternalContract, *u.ExternalContract, MaxReferenceRunes, false))
+	}
 	if err := v.err(); err != nil {
 		return nil, err
 	}
 	return s.mutate(ctx, a, id, opts, mutation{actions: acts, event: EventUpdated,
 		apply: func(o *Organization, _ time.Time) error {
-			set(&o.s.Name, u.Name, func(string) string { return *n.Name })
-			set(&o.s.Country, u.Country, func(string) string { return *n.Country })
-			set(&o.s.TimeZone, u.TimeZone, func(string) string { return *n.TimeZone })
-			set(&o.s.CustomerReference, u.CustomerReference, func(string) string { return *n.CustomerReference })
-			set(&o.s.ExternalContract, u.ExternalContract, func(string) string { return *n.ExternalContract })
+			for _, f := range []struct{ dst, src *string }{
+				{&o.s.Name, n.Name}, {&o.s.Country, n.Country}, {&o.s.TimeZone, n.TimeZone},
+				{&o.s.CustomerReference, n.CustomerReference}, {&o.s.ExternalContract, n.ExternalContract},
+			} {
+				if f.src != nil {
+					*f.dst = *f.src
+				}
+			}
 			return nil
 		}})
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // UpdateBilling replaces the billing information. For a Customer-managed
 // organization it is required and its email is the owner's (left empty, it
@@ -106,11 +113,7 @@ func (s *Service) SetBuyerTags(ctx context.Context, a Actor, id uuid.UUID, tags 
 // within an organization, compared without regard to case.
 func (s *Service) AddMember(ctx context.Context, a Actor, id uuid.UUID, nm NewMember, opts ...ChangeOption) (*Organization, error) {
 	var v violations
-	p := v.person("member", Person{Name: nm.Name, Email: nm.Email, Phone: nm.Phone}, "")
-	// Paths are those of the NewMember itself.
-	for i := range v {
-		v[i].Field = v[i].Field[len("member."):]
-	}
+	p := v.person("", Person{Name: nm.Name, Email: nm.Email, Phone: nm.Phone}, "")
 	checkRole(&v, "role", nm.Role)
 	if err := v.err(); err != nil {
 		return nil, err

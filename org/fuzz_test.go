@@ -69,5 +69,3 @@ func FuzzCreate(f *testing.F) {
 		require.NoError(t, err)
 	})
 }
-
-

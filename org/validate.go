@@ -100,11 +100,19 @@ func (v *violations) timeZone(field, s string) string {
 	return s
 }
 
+// person checks a person entered by hand; prefix is the path of the person
+// in the input ("owner", "new_owner"), or "" when the input is the person.
 func (v *violations) person(prefix string, p Person, region string) Person {
+	path := func(f string) string {
+		if prefix == "" {
+			return f
+		}
+		return prefix + "." + f
+	}
 	return Person{
-		Name:  v.text(prefix+".name", p.Name, MaxNameRunes, true),
-		Email: v.email(prefix+".email", p.Email),
-		Phone: v.phone(prefix+".phone", p.Phone, region),
+		Name:  v.text(path("name"), p.Name, MaxNameRunes, true),
+		Email: v.email(path("email"), p.Email),
+		Phone: v.phone(path("phone"), p.Phone, region),
 	}
 }
 
