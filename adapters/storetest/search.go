@@ -198,6 +198,41 @@ func testSearch(t *testing.T, newStore NewStore) {
 		assert.Equal(t, search.DefaultLimit+3, res.Count.N)
 	})
 	t.Run("PagingWhileOthersWrite", func(t *testing.T) { testPaging(t, newStore) })
+	t.Run("SpecialCharactersMatchLiterally", func(t *testing.T) { testSpecialCharacters(t, newStore) })
+}
+
+// testSpecialCharacters searches for the wildcard and escape characters of
+// SQL LIKE, Redis patterns and Lua, which must match only themselves.
+func testSpecialCharacters(t *testing.T, newStore NewStore) {
+	ctx := context.Background()
+	b := Setup(t, newStore)
+	names := []string{"100% Fibre", "Under_Score", `Back\Slash`, "Star*Telecom", "[Bracket] Ltd", `Quote's "Co"`,
+		"Glob?Net", "Caret^Hat", "Plain Name", "100 Fibre", "UnderXScore", "BackSlash"}
+	for _, n := range names {
+		in := ProviderInput(n)
+		in.CustomerReference = "REF-" + n
+		b.MustCreate(t, b.Staff1, in)
+	}
+	for _, q := range []string{"%", "_", `\`, "*", "[", "]", "'", `"`, "?", "^", "% f", "r_s", `k\s`, "*t", "[b", "ref-%", "ref-*"} {
+		res, err := b.Service.Search(ctx, b.Staff1, org.SearchQuery{Text: q, Limit: 100})
+		require.NoError(t, err)
+		terms, err := search.ParseText(q)
+		require.NoError(t, err)
+		var want []string
+		for _, n := range names {
+			if _, ok := terms.Match(search.Keys{Name: search.Fold(n), CustomerReference: search.Fold("REF-" + n)}); ok {
+				want = append(want, n)
+			}
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, h.Organization.Name())
+		}
+		assert.ElementsMatch(t, want, got, "query %q", q)
+		for _, h := range res.Hits {
+			assert.NotContains(t, []string{"Plain Name", "100 Fibre", "UnderXScore", "BackSlash"}, h.Organization.Name(), "query %q", q)
+		}
+	}
 }
 
 // testPaging pages through a provider while organizations are created,
