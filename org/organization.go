@@ -110,16 +110,26 @@ type Snapshot struct {
 }
 
 // clone returns a deep copy, so stores and callers never share slices.
+// Empty lists become nil, as they come back from a store that encodes
+// snapshots as JSON (where they are omitted), so a snapshot compares equal
+// to itself after a round trip through any store.
 func (s Snapshot) clone() Snapshot {
-	s.BuyerTags = slices.Clone(s.BuyerTags)
-	s.Numbers = slices.Clone(s.Numbers)
-	s.Members = slices.Clone(s.Members)
-	s.Grants = slices.Clone(s.Grants)
+	s.BuyerTags = cloneList(s.BuyerTags)
+	s.Numbers = cloneList(s.Numbers)
+	s.Members = cloneList(s.Members)
+	s.Grants = cloneList(s.Grants)
 	if s.Billing != nil {
 		b := *s.Billing
 		s.Billing = &b
 	}
 	return s
+}
+
+func cloneList[T any](l []T) []T {
+	if len(l) == 0 {
+		return nil
+	}
+	return slices.Clone(l)
 }
 
 // Redacted returns the snapshot with personal data erased: members' names,

@@ -1,0 +1,423 @@
+package redis_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os/exec"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	goredis "github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/orgkit/orgkit/adapters/memory"
+	redisstore "github.com/orgkit/orgkit/adapters/redis"
+	"github.com/orgkit/orgkit/adapters/storetest"
+	"github.com/orgkit/orgkit/org"
+	"github.com/orgkit/orgkit/ownership"
+	"github.com/orgkit/orgkit/search"
+)
+
+// dump returns every key under prefix with its serialized value, so two
+// dumps are equal exactly when nothing was written in between.
+func dump(t *testing.T, c goredis.UniversalClient, prefix string) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	keys, err := keysOf(ctx, c, prefix)
+	require.NoError(t, err)
+	out := make(map[string]string, len(keys))
+	for _, k := range keys {
+		v, err := c.Dump(ctx, k).Result()
+		require.NoError(t, err)
+		out[k] = v
+	}
+	return out
+}
+
+// newOrg builds an organization of provider p as a Service would.
+func newOrg(t *testing.T, p uuid.UUID, in org.CreateInput) (*org.Organization, org.Event) {
+	t.Helper()
+	now := time.Now().UTC()
+	o, err := org.New(p, in, nil, now)
+	require.NoError(t, err)
+	s := o.Snapshot()
+	return o, org.Event{ID: uuid.Must(uuid.NewV7()), OrganizationID: o.ID(), ProviderID: p, Version: 1,
+		Actor: org.ActorRef{Kind: "system", ID: "test"}, Time: now, Type: org.EventCreated, After: &s}
+}
+
+var errStop = errors.New("stop")
+
+// TestRefusedChangeWritesNothing makes each check of the change script fail
+// in turn, with the failing check placed after checks that pass, and
+// compares every key of the store before and after: a refused change
+// writes nothing.
+func TestRefusedChangeWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	c := standalone(t)
+	s, prefix := newStore(t, c)
+	p := uuid.New()
+
+	held := storetest.ProviderInput("Holder")
+	held.CustomerReference, held.ExternalContract = "HELD-REF", "HELD-CON"
+	held.Numbers = []string{storetest.Number(), storetest.Number()}
+	holder, ev := newOrg(t, p, held)
+	_, err := s.Create(ctx, org.Creation{Organization: holder, Event: ev, IdempotencyKey: "k1", Fingerprint: "f1",
+		KeyExpires: ev.Time.Add(time.Hour)})
+	require.NoError(t, err)
+	other, ev2 := newOrg(t, p, storetest.ProviderInput("Other"))
+	_, err = s.Create(ctx, org.Creation{Organization: other, Event: ev2})
+	require.NoError(t, err)
+
+	refused := func(t *testing.T, target error, do func() error) {
+		t.Helper()
+		before := dump(t, c, prefix)
+		err := do()
+		require.ErrorIs(t, err, target)
+		assert.Equal(t, before, dump(t, c, prefix))
+	}
+	// claim returns input whose fresh values pass their checks and whose
+	// last unique value is held by holder.
+	claim := func(field string) org.CreateInput {
+		in := storetest.ProviderInput("Claimer")
+		in.CustomerReference, in.ExternalContract = "NEW-REF-"+field, "NEW-CON-"+field
+		in.Numbers = []string{storetest.Number(), storetest.Number()}
+		switch field {
+		case org.FieldCustomerReference:
+			in.ExternalContract, in.Numbers = "", nil
+			in.CustomerReference = "held-ref"
+		case org.FieldExternalContract:
+			in.Numbers = nil
+			in.ExternalContract = "held-con"
+		case org.FieldNumbers:
+			in.Numbers = append(in.Numbers, held.Numbers[1])
+		}
+		return in
+	}
+
+	for _, field := range []string{org.FieldCustomerReference, org.FieldExternalContract, org.FieldNumbers} {
+		t.Run("CreateDuplicate/"+field, func(t *testing.T) {
+			o, ev := newOrg(t, p, claim(field))
+			refused(t, org.ErrDuplicate, func() error {
+				_, err := s.Create(ctx, org.Creation{Organization: o, Event: ev, IdempotencyKey: "k-" + field, Fingerprint: "f",
+					KeyExpires: ev.Time.Add(time.Hour)})
+				return err
+			})
+		})
+		t.Run("UpdateDuplicate/"+field, func(t *testing.T) {
+			want, _ := newOrg(t, p, claim(field))
+			refused(t, org.ErrDuplicate, func() error {
+				_, err := s.Update(ctx, p, other.ID(), func(cur *org.Organization) (org.Change, error) {
+					snap := want.Snapshot()
+					snap.ID, snap.Version, snap.CreatedAt = cur.ID(), cur.Version()+1, cur.CreatedAt()
+					next, err := org.Rehydrate(snap)
+					if err != nil {
+						return org.Change{}, err
+					}
+					s := next.Snapshot()
+					return org.Change{Organization: next, Event: org.Event{ID: uuid.New(), OrganizationID: cur.ID(), ProviderID: p,
+						Version: next.Version(), Type: org.EventUpdated, After: &s}}, nil
+				})
+				return err
+			})
+		})
+	}
+	t.Run("CreateExistingID", func(t *testing.T) {
+		refused(t, org.ErrConflict, func() error {
+			_, err := s.Create(ctx, org.Creation{Organization: holder, Event: ev})
+			return err
+		})
+	})
+	t.Run("IdempotencyKeyOfAnotherRequest", func(t *testing.T) {
+		o, ev := newOrg(t, p, storetest.ProviderInput("Retry"))
+		refused(t, org.ErrConflict, func() error {
+			_, err := s.Create(ctx, org.Creation{Organization: o, Event: ev, IdempotencyKey: "k1", Fingerprint: "other",
+				KeyExpires: ev.Time.Add(time.Hour)})
+			return err
+		})
+	})
+	t.Run("StaleVersion", func(t *testing.T) {
+		// The first call of fn lets another change in before its own script
+		// runs; that script's version check fails, and the retry stops.
+		var before map[string]string
+		calls := 0
+		_, err := s.Update(ctx, p, other.ID(), func(cur *org.Organization) (org.Change, error) {
+			calls++
+			if calls > 1 {
+				return org.Change{}, errStop
+			}
+			_, err := s.Update(ctx, p, other.ID(), rename(p, "Interloper"))
+			require.NoError(t, err)
+			before = dump(t, c, prefix)
+			return rename(p, "Loser")(cur)
+		})
+		require.ErrorIs(t, err, errStop)
+		assert.Equal(t, 2, calls)
+		assert.Equal(t, before, dump(t, c, prefix))
+	})
+}
+
+// rename returns an UpdateFunc that renames the organization.
+func rename(p uuid.UUID, name string) org.UpdateFunc {
+	return func(cur *org.Organization) (org.Change, error) {
+		snap := cur.Snapshot()
+		before := cur.Snapshot()
+		snap.Name, snap.Version = name, cur.Version()+1
+		next, err := org.Rehydrate(snap)
+		if err != nil {
+			return org.Change{}, err
+		}
+		return org.Change{Organization: next, Event: org.Event{ID: uuid.New(), OrganizationID: cur.ID(), ProviderID: p,
+			Version: next.Version(), Type: org.EventUpdated, Before: &before, After: &snap}}, nil
+	}
+}
+
+// TestSameVersionOneWins lets two writers read the same version before
+// either writes: one change is stored, the other gets org.ErrConflict.
+func TestSameVersionOneWins(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t, standalone(t))
+	p := uuid.New()
+	o, ev := newOrg(t, p, storetest.ProviderInput("Contested"))
+	_, err := s.Create(ctx, org.Creation{Organization: o, Event: ev})
+	require.NoError(t, err)
+
+	var read sync.WaitGroup
+	read.Add(2)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i := range 2 {
+		first := true
+		wg.Go(func() {
+			_, errs[i] = s.Update(ctx, p, o.ID(), func(cur *org.Organization) (org.Change, error) {
+				if first { // both hold version 1 before either writes
+					first = false
+					read.Done()
+					read.Wait()
+				}
+				if cur.Version() != 1 { // as org.IfVersion(1) does
+					return org.Change{}, fmt.Errorf("%w: version %d is not 1", org.ErrConflict, cur.Version())
+				}
+				return rename(p, fmt.Sprintf("Writer %d", i))(cur)
+			})
+		})
+	}
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		if err == nil {
+			won++
+		} else {
+			require.ErrorIs(t, err, org.ErrConflict)
+		}
+	}
+	assert.Equal(t, 1, won)
+	got, err := s.Get(ctx, p, o.ID())
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), got.Version())
+	page, err := s.Events(ctx, org.EventQuery{ProviderID: p, OrganizationID: o.ID()})
+	require.NoError(t, err)
+	assert.Len(t, page.Events, 2)
+}
+
+// TestSearchEqualsMemory loads the same organizations into the memory
+// store and Redis and pages through many queries on both: every page must
+// hold the same hits, matches and counts.
+func TestSearchEqualsMemory(t *testing.T) {
+	ctx := context.Background()
+	rs, _ := newStore(t, standalone(t))
+	ms := memory.New()
+	prov := org.Provider{ID: uuid.New(), AdminOrganizationID: uuid.New()}
+	staff := org.Staff(prov.ID, "s", ownership.Admin, true)
+	clock := &storetest.Clock{}
+	services := []*org.Service{
+		org.NewService(ms, org.NewProviderSet(prov), org.WithClock(clock.Now)),
+		org.NewService(rs, org.NewProviderSet(prov), org.WithClock(clock.Now)),
+	}
+	rng := rand.New(rand.NewPCG(5, 7))
+	orgs := searchData(t, rng, prov.ID, 400)
+	require.Greater(t, len(orgs), 250)
+	var items []org.Imported
+	for _, o := range orgs {
+		s := o.Snapshot()
+		items = append(items, org.Imported{Organization: o, Event: org.Event{ID: uuid.New(), OrganizationID: o.ID(),
+			ProviderID: prov.ID, Version: 1, Time: o.CreatedAt(), Type: org.EventImported, After: &s}})
+	}
+	require.NoError(t, ms.Import(ctx, items))
+	require.NoError(t, rs.Import(ctx, items))
+	for i, o := range orgs { // some suspended, on both stores alike
+		if i%7 == 3 {
+			for _, svc := range services {
+				_, err := svc.Suspend(ctx, staff, o.ID(), "check")
+				require.NoError(t, err)
+			}
+		}
+	}
+
+	queries := []string{"", " ", "a", "ac", "acm", "co", "tel", "ltd", "straße", "STRASSE", "ＡＣＭＥ", "+44", "4420", "1415",
+		"ref-", "ref-0", "con-1", "é", "net", "zzz", orgs[3].ID().String(), "oo"}
+	for range 60 {
+		o := orgs[rng.IntN(len(orgs))]
+		k := o.SearchKeys()
+		switch rng.IntN(5) {
+		case 0:
+			queries = append(queries, k.Name[:min(len(k.Name), 1+rng.IntN(6))])
+		case 1:
+			if len(k.Name) > 5 {
+				i := rng.IntN(len(k.Name) - 4)
+				queries = append(queries, k.Name[i:i+3+rng.IntN(2)])
+			}
+		case 2:
+			if len(k.Numbers) > 0 {
+				queries = append(queries, k.Numbers[0][:3+rng.IntN(len(k.Numbers[0])-2)])
+			}
+		case 3:
+			queries = append(queries, o.CustomerReference())
+		case 4:
+			queries = append(queries, o.Name())
+		}
+	}
+	filters := []org.SearchQuery{
+		{},
+		{Status: []org.Status{org.StatusSuspended}},
+		{ManagedBy: []ownership.Type{ownership.Customer}},
+		{Tags: []string{"VIP"}},
+		{Tags: []string{"vip", "reseller"}, Status: []org.Status{org.StatusActive}},
+	}
+	hits, multiPage := 0, 0
+	for _, text := range queries {
+		for fi, f := range filters {
+			q := f
+			q.Text, q.Count, q.Limit = text, true, 1+rng.IntN(30)
+			if !utf8Valid(text) {
+				continue
+			}
+			pages := make([][]string, 2)
+			for si, svc := range services {
+				q := q
+				for {
+					res, err := svc.Search(ctx, staff, q)
+					require.NoError(t, err)
+					var page []string
+					for _, h := range res.Hits {
+						page = append(page, h.Organization.ID().String()+" "+h.Match.String())
+					}
+					hits += len(page)
+					pages[si] = append(pages[si], fmt.Sprint(res.Count, page))
+					if res.Next == "" {
+						break
+					}
+					q.Cursor = res.Next
+				}
+			}
+			require.Equal(t, pages[0], pages[1], "query %q, filter %d", text, fi)
+			if len(pages[0]) > 1 {
+				multiPage++
+			}
+		}
+	}
+	// The queries must find something, over several pages, to prove anything.
+	assert.Greater(t, hits, 5000)
+	assert.Greater(t, multiPage, 100)
+	t.Logf("%d queries, %d hits, %d paged", len(queries)*len(filters), hits/2, multiPage)
+}
+
+func utf8Valid(s string) bool { _, err := search.ParseText(s); return err == nil }
+
+// searchData makes n organizations of provider p whose names, references
+// and numbers share prefixes and substrings, so queries hit many at once.
+func searchData(t *testing.T, rng *rand.Rand, p uuid.UUID, n int) []*org.Organization {
+	t.Helper()
+	words := []string{"Acme", "ACME", "Ａｃｍｅ", "Telecom", "Tel", "Straße", "Strasse", "Networks", "Net", "Ltd", "Co", "Coop",
+		"Éclair", "eclair", "Zeta", "Global", "Voice", "Cloud", "Link", "Fibre", "Mobile", "Océan"}
+	tags := []string{"VIP", "Reseller", "Gold", "Wholesale"}
+	countries := []string{"+44207946", "+1415555", "+33142685", "+4930901"}
+	var out []*org.Organization
+	used := map[string]bool{}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range n {
+		var name string
+		for w := 0; w < 1+rng.IntN(3); w++ {
+			if w > 0 {
+				name += " "
+			}
+			name += words[rng.IntN(len(words))]
+		}
+		var in org.CreateInput
+		if i%4 == 0 {
+			in = storetest.CustomerInput(name, fmt.Sprintf("owner%d@example.com", i))
+		} else {
+			in = storetest.ProviderInput(name)
+		}
+		if rng.IntN(3) > 0 {
+			in.CustomerReference = fmt.Sprintf("REF-%d", rng.IntN(n*3))
+			if used["r"+in.CustomerReference] {
+				in.CustomerReference = ""
+			}
+			used["r"+in.CustomerReference] = true
+		}
+		if rng.IntN(3) == 0 {
+			in.ExternalContract = fmt.Sprintf("CON-%d", i)
+		}
+		for range rng.IntN(4) {
+			num := fmt.Sprintf("%s%04d", countries[rng.IntN(len(countries))], rng.IntN(10000))
+			if !used[num] {
+				used[num] = true
+				in.Numbers = append(in.Numbers, num)
+			}
+		}
+		for _, tg := range tags {
+			if rng.IntN(3) == 0 {
+				in.BuyerTags = append(in.BuyerTags, tg)
+			}
+		}
+		o, err := org.New(p, in, nil, now.Add(time.Duration(i)*time.Second))
+		if err != nil {
+			var ve *org.ValidationError
+			if errors.As(err, &ve) && (ve.Has("numbers[0]") || ve.Has("numbers[1]") || ve.Has("numbers[2]")) {
+				continue // a generated number that is not valid in its plan
+			}
+			require.NoError(t, err)
+		}
+		out = append(out, o)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID().String() < out[j].ID().String() })
+	return out
+}
+
+// TestNewRefusesEvictingPolicy runs New against a server of its own started
+// with an evicting policy, so the shared server's configuration is left
+// alone.
+func TestNewRefusesEvictingPolicy(t *testing.T) {
+	ctx := context.Background()
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		unavailable(t, "redis-server: %v", err)
+	}
+	port, err := freePort()
+	require.NoError(t, err)
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	srv := exec.Command("redis-server", "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "",
+		"--appendonly", "no", "--dir", t.TempDir(), "--maxmemory-policy", "allkeys-lru")
+	require.NoError(t, srv.Start())
+	t.Cleanup(func() { _ = srv.Process.Kill(); _ = srv.Wait() })
+	c := goredis.NewClient(&goredis.Options{Addr: addr})
+	t.Cleanup(func() { _ = c.Close() })
+	require.NoError(t, waitFor(func() bool { return c.Ping(ctx).Err() == nil }))
+
+	_, err = redisstore.New(ctx, c)
+	require.ErrorIs(t, err, redisstore.ErrEvictingPolicy)
+	_, err = redisstore.New(ctx, c, redisstore.AllowEvictingPolicy())
+	require.NoError(t, err)
+	require.NoError(t, c.ConfigSet(ctx, "maxmemory-policy", "volatile-lru").Err())
+	_, err = redisstore.New(ctx, c)
+	require.NoError(t, err, "volatile policies evict only keys with a TTL, and the store sets none")
+
+	_, err = redisstore.New(ctx, c, redisstore.WithKeyPrefix("bad{prefix}:"))
+	require.Error(t, err)
+}

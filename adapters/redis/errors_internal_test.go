@@ -1,0 +1,68 @@
+package redis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	goredis "github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/orgkit/orgkit/org"
+)
+
+// reply is a server error reply, as go-redis returns one.
+type reply string
+
+func (r reply) Error() string { return string(r) }
+func (reply) RedisError()     {}
+
+var _ goredis.Error = reply("")
+
+func TestTranslate(t *testing.T) {
+	require.NoError(t, translate(nil))
+	assert.ErrorIs(t, translate(goredis.Nil), org.ErrNotFound)
+	assert.ErrorIs(t, translate(fmt.Errorf("wrapped: %w", goredis.Nil)), org.ErrNotFound)
+
+	var de *org.DuplicateError
+	require.ErrorAs(t, translate(reply("ORGKIT_DUPLICATE numbers +14155550100")), &de)
+	assert.Equal(t, org.DuplicateError{Field: org.FieldNumbers, Value: "+14155550100"}, *de)
+	assert.ErrorIs(t, de, org.ErrDuplicate)
+
+	for _, msg := range []string{"ORGKIT_CONFLICT idempotency key was used for a different request", "ORGKIT_EXISTS organization x exists"} {
+		err := translate(reply(msg))
+		assert.ErrorIs(t, err, org.ErrConflict, msg)
+		assert.NotErrorIs(t, err, errVersion, msg)
+	}
+	err := translate(reply("ORGKIT_VERSION organization x is no longer at version 3"))
+	assert.ErrorIs(t, err, errVersion, "Update retries it")
+	assert.ErrorIs(t, err, org.ErrConflict, "and reports a conflict when retries run out")
+
+	other := translate(reply("WRONGTYPE Operation against a key holding the wrong kind of value"))
+	assert.NotErrorIs(t, other, org.ErrConflict)
+	var rerr goredis.Error
+	assert.True(t, errors.As(other, &rerr), "the server's error stays inspectable")
+	assert.ErrorIs(t, translate(context.Canceled), context.Canceled)
+}
+
+func TestMetaRoundTrip(t *testing.T) {
+	m := meta{version: 42, status: "active", managedBy: "customer", name: "straße networks", ref: "cr-1",
+		numbers: []string{"+14155550100", "+442079460958"}, tags: []string{"gold", "vip"}}
+	got, err := decodeMeta(m.encode())
+	require.NoError(t, err)
+	assert.Equal(t, m, got)
+	_, err = decodeMeta(m.encode() + "x")
+	assert.ErrorIs(t, err, errBadMeta)
+	_, err = decodeMeta("nonsense")
+	assert.ErrorIs(t, err, errBadMeta)
+}
+
+func TestTrigramsAreBytes(t *testing.T) {
+	assert.Nil(t, trigrams("ab"))
+	assert.Equal(t, []string{"aaa"}, trigrams("aaaa"))
+	// "ß" is two bytes; every 3-byte window counts, as substring search
+	// compares bytes.
+	assert.Equal(t, []string{"aß", "ßb"}, trigrams("aßb"))
+}
