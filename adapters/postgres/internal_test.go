@@ -1,0 +1,106 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/orgkit/orgkit/org"
+)
+
+func TestTranslate(t *testing.T) {
+	assert.ErrorIs(t, translate(pgx.ErrNoRows), org.ErrNotFound)
+	for constraint, field := range constraintFields {
+		err := translate(&pgconn.PgError{Code: codeUniqueViolation, ConstraintName: constraint})
+		var de *org.DuplicateError
+		require.ErrorAs(t, err, &de)
+		assert.Equal(t, field, de.Field)
+	}
+	assert.ErrorIs(t, translate(&pgconn.PgError{Code: codeUniqueViolation, ConstraintName: "organizations_pkey"}), org.ErrConflict)
+	other := &pgconn.PgError{Code: "42P01"}
+	assert.Same(t, other, translate(other))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	assert.ErrorIs(t, translateCtx(ctx, errors.New("conn closed")), context.Canceled)
+}
+
+func TestPrefixEnd(t *testing.T) {
+	for _, c := range []struct{ p, end string }{
+		{"abc", "abd"},
+		{"49", "4:"},
+		{"straße", "straßf"},
+		{"a\U0010FFFF", "b"},
+		{"\uD7FF", "\uE000"},
+	} {
+		end, ok := prefixEnd(c.p)
+		assert.True(t, ok)
+		assert.Equal(t, c.end, end, c.p)
+		assert.Less(t, c.p, end)
+	}
+	_, ok := prefixEnd("\U0010FFFF")
+	assert.False(t, ok)
+}
+
+func TestEscapeLike(t *testing.T) {
+	assert.Equal(t, `a\%b\_c\\d`, escapeLike(`a%b_c\d`))
+}
+
+// fakeDB begins transactions that fail or succeed as told; only Begin is
+// used by inTx.
+type fakeDB struct {
+	db
+}
+
+func (fakeDB) Begin(context.Context) (pgx.Tx, error) { return fakeTx{}, nil }
+
+type fakeTx struct{ pgx.Tx }
+
+func (fakeTx) Commit(context.Context) error   { return nil }
+func (fakeTx) Rollback(context.Context) error { return nil }
+
+func TestRetriesOnlyOwnTransactions(t *testing.T) {
+	ctx := context.Background()
+	for _, code := range []string{codeSerializationFailure, codeDeadlockDetected} {
+		s := &Store{db: fakeDB{}, ownTx: true, cfg: config{maxAttempts: 3}}
+		calls := 0
+		err := s.inTx(ctx, func(pgx.Tx) error {
+			calls++
+			if calls < 3 {
+				return &pgconn.PgError{Code: code}
+			}
+			return nil
+		})
+		require.NoError(t, err)
+		assert.Equal(t, 3, calls, "the callback runs again")
+
+		calls = 0
+		err = s.inTx(ctx, func(pgx.Tx) error { calls++; return &pgconn.PgError{Code: code} })
+		assert.Equal(t, 3, calls, "bounded")
+		var pe *pgconn.PgError
+		require.ErrorAs(t, err, &pe)
+
+		caller := &Store{db: fakeDB{}, ownTx: false, cfg: config{maxAttempts: 3}}
+		calls = 0
+		err = caller.inTx(ctx, func(pgx.Tx) error { calls++; return &pgconn.PgError{Code: code} })
+		assert.Equal(t, 1, calls, "a caller's transaction is the caller's to retry")
+		require.ErrorAs(t, err, &pe)
+	}
+}
+
+func TestMigrationsAreNumbered(t *testing.T) {
+	ms, err := loadMigrations()
+	require.NoError(t, err)
+	require.NotEmpty(t, ms)
+	for i, m := range ms {
+		assert.Equal(t, i+1, m.version, m.name)
+	}
+	_, err = fs.Stat(Migrations, "0001_init.sql")
+	require.NoError(t, err)
+}

@@ -1,0 +1,355 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	sq "github.com/Masterminds/squirrel"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/orgkit/orgkit/org"
+	"github.com/orgkit/orgkit/search"
+)
+
+// A search runs one statement per tier, best tier first, and stops when the
+// page is full. Within a tier every key that can match at that tier is a
+// source: a query that finds the organizations matching it there and at no
+// better tier, in result order (name fold key, id), after the cursor, at
+// most as many as the page still needs. Each source can use its own index
+// and stop early (the name's btree index on (provider_id, name_fold, id)
+// even returns rows in result order), and the union of the sources' first
+// k rows holds the tier's first k, since no source skips a row of the tier.
+// The field that matched is then computed per row, from the same
+// predicates, so the hits and their order equal search.Terms.Match and
+// search.Position, as in the memory store.
+
+// matcher holds the row predicates of one search's terms. Predicates are
+// written over the organizations table as "o"; user text only travels as
+// arguments.
+type matcher struct {
+	s     *Store
+	terms search.Terms
+	cands []candidate // best match first
+	count []sq.Sqlizer
+}
+
+// candidate is one (tier, field) a row can match at.
+type candidate struct {
+	m search.Match
+	// pred tests one row of o, correlated where it needs another table.
+	pred sq.Sqlizer
+	// source selects the same rows of o in a form an index can drive.
+	source sq.Sqlizer
+}
+
+func (s *Store) matcher(pid uuid.UUID, t search.Terms) matcher {
+	mt := matcher{s: s, terms: t}
+	add := func(tier search.Tier, field search.Field, pred, source sq.Sqlizer) {
+		if source == nil {
+			source = pred
+		}
+		mt.cands = append(mt.cands, candidate{m: search.Match{Tier: tier, Field: field}, pred: pred, source: source})
+	}
+	switch {
+	case t.ID != "":
+		id, _ := uuid.Parse(t.ID) // ParseText made it canonical
+		add(search.TierExact, search.FieldID, sq.Expr("o.id = ?", id), nil)
+		mt.count = []sq.Sqlizer{sq.Expr("o.id = ?", id)}
+		return mt
+	case t.Empty():
+		add(search.TierExact, search.FieldName, sq.Expr("TRUE"), nil)
+		mt.count = []sq.Sqlizer{sq.Expr("TRUE")}
+		return mt
+	}
+	f := t.Fold
+	// numbers restricts o to organizations holding a number whose digits
+	// satisfy cond; sources drive from the numbers index instead.
+	numbers := func(cond sq.Sqlizer) (pred, source sq.Sqlizer) {
+		pred = sq.Expr("EXISTS (SELECT 1 FROM "+s.t.numbers+" n WHERE n.provider_id = o.provider_id"+
+			" AND n.organization_id = o.id AND ?)", cond)
+		// Not correlated, so that the planner can drive from the numbers
+		// index as a semi-join.
+		source = sq.Expr("o.id IN (SELECT n.organization_id FROM "+s.t.numbers+" n WHERE n.provider_id = ?"+
+			" AND ?)", pid, cond)
+		return pred, source
+	}
+	// startsWith is "col starts with p and is longer", as a range, so a
+	// btree index answers it whatever plan the statement gets.
+	after := func(col, p string) sq.Sqlizer {
+		if hi, ok := prefixEnd(p); ok {
+			return sq.Expr(col+" > ? AND "+col+" < ?", p, hi)
+		}
+		return sq.Expr(col+" > ?", p)
+	}
+	from := func(col, p string) sq.Sqlizer {
+		if hi, ok := prefixEnd(p); ok {
+			return sq.Expr(col+" >= ? AND "+col+" < ?", p, hi)
+		}
+		return sq.Expr(col+" >= ?", p)
+	}
+	if d := t.Digits; d != "" {
+		pred, src := numbers(sq.Expr("n.digits = ?", d))
+		add(search.TierExact, search.FieldNumber, pred, src)
+	}
+	add(search.TierExact, search.FieldCustomerReference, sq.Expr("o.customer_reference_fold = ?", f), nil)
+	add(search.TierExact, search.FieldExternalContract, sq.Expr("o.external_contract_fold = ?", f), nil)
+	add(search.TierExact, search.FieldName, sq.Expr("o.name_fold = ?", f), nil)
+	if d := t.Digits; d != "" {
+		pred, src := numbers(after("n.digits", d))
+		add(search.TierPrefix, search.FieldNumber, pred, src)
+	}
+	add(search.TierPrefix, search.FieldCustomerReference, after("o.customer_reference_fold", f), nil)
+	add(search.TierPrefix, search.FieldExternalContract, after("o.external_contract_fold", f), nil)
+	add(search.TierPrefix, search.FieldName, after("o.name_fold", f), nil)
+	if t.Substring() {
+		add(search.TierSubstring, search.FieldName, sq.Expr("o.name_fold LIKE ?", "%"+escapeLike(f)+"%"), nil)
+	}
+
+	// Counting needs each key once, whatever the tier.
+	if d := t.Digits; d != "" {
+		_, src := numbers(from("n.digits", d))
+		mt.count = append(mt.count, src)
+	}
+	mt.count = append(mt.count, from("o.customer_reference_fold", f), from("o.external_contract_fold", f))
+	if t.Substring() {
+		mt.count = append(mt.count, sq.Expr("o.name_fold LIKE ?", "%"+escapeLike(f)+"%"))
+	} else {
+		mt.count = append(mt.count, from("o.name_fold", f))
+	}
+	return mt
+}
+
+// Search implements org.Store.
+func (s *Store) Search(ctx context.Context, plan search.Plan) (org.SearchResult, error) {
+	if err := s.check(ctx); err != nil {
+		return org.SearchResult{}, err
+	}
+	pid, err := uuid.Parse(plan.ProviderID)
+	if err != nil {
+		return org.SearchResult{}, fmt.Errorf("postgres: provider id: %w", err)
+	}
+	var afterID uuid.UUID
+	if plan.After != nil {
+		if afterID, err = uuid.Parse(plan.After.ID); err != nil {
+			return org.SearchResult{}, fmt.Errorf("%w: bad id", search.ErrInvalidCursor)
+		}
+	}
+	mt := s.matcher(pid, plan.Terms)
+	filter := filterPred(plan.Filter)
+	var res org.SearchResult
+	want := plan.Limit + 1
+	var branches []branch
+	for _, tier := range []search.Tier{search.TierExact, search.TierPrefix, search.TierSubstring} {
+		if plan.After != nil && tier < plan.After.Tier {
+			continue
+		}
+		var keyset sq.Sqlizer
+		if plan.After != nil && tier == plan.After.Tier {
+			keyset = sq.Expr("(o.name_fold, o.id) > (?, ?)", plan.After.Name, afterID)
+		}
+		if b, ok := s.tierBranch(pid, mt, tier, filter, keyset, want); ok {
+			branches = append(branches, b)
+		}
+	}
+	if len(branches) > 0 {
+		hits, err := s.searchBranches(ctx, pid, branches, want)
+		if err != nil {
+			return org.SearchResult{}, err
+		}
+		res.Hits = hits
+	}
+	if plan.Count {
+		n, err := s.count(ctx, pid, mt, filter)
+		if err != nil {
+			return org.SearchResult{}, err
+		}
+		res.Count = new(search.CountOf(n))
+	}
+	return res, nil
+}
+
+// branch selects the first organizations whose best match is at one tier.
+type branch struct {
+	tier search.Tier
+	// rows selects (tier, name_fold, id) in result order.
+	rows sq.Sqlizer
+	// field is a CASE over "o" that names the field a row matched.
+	field sq.Sqlizer
+}
+
+// tierBranch returns the branch that selects the first k organizations
+// whose best match is at tier, or false when nothing can match there.
+func (s *Store) tierBranch(pid uuid.UUID, mt matcher, tier search.Tier, filter, keyset sq.Sqlizer, k int) (branch, bool) {
+	var better, here []candidate
+	for _, c := range mt.cands {
+		switch {
+		case c.m.Tier < tier:
+			better = append(better, c)
+		case c.m.Tier == tier:
+			here = append(here, c)
+		}
+	}
+	if len(here) == 0 {
+		return branch{}, false
+	}
+	var notBetter sq.Sqlizer
+	if len(better) > 0 {
+		or := sq.Or{}
+		for _, c := range better {
+			or = append(or, c.pred)
+		}
+		// IS NOT TRUE, since a comparison with an unset (NULL) key is NULL.
+		notBetter = sq.Expr("(?) IS NOT TRUE", or)
+	}
+	var sources []sq.Sqlizer
+	for _, c := range here {
+		where := sq.And{sq.Expr("o.provider_id = ?", pid), c.source}
+		for _, p := range []sq.Sqlizer{notBetter, filter, keyset} {
+			if p != nil {
+				where = append(where, p)
+			}
+		}
+		sources = append(sources, psql.Select("o.name_fold", "o.id").From(s.t.orgs+" AS o").Where(where).
+			OrderBy("o.name_fold", "o.id").Suffix("LIMIT ?", k))
+	}
+	field := sq.Case()
+	for _, c := range here {
+		field = field.When(c.pred, fmt.Sprint(int(c.m.Field)))
+	}
+	rows := sq.Expr("(SELECT "+fmt.Sprint(int(tier))+" AS tier, c.name_fold, c.id FROM (?) AS c ORDER BY c.name_fold, c.id LIMIT ?)",
+		join(" UNION ", sources), k)
+	return branch{tier: tier, rows: rows, field: field}, true
+}
+
+// join joins statements with op (UNION, UNION ALL), each in parentheses.
+func join(op string, parts []sq.Sqlizer) sq.Sqlizer {
+	text := make([]string, len(parts))
+	args := make([]any, len(parts))
+	for i, p := range parts {
+		text[i], args[i] = "(?)", p
+	}
+	return sq.Expr(strings.Join(text, " "+op+" "), args...)
+}
+
+// searchBranches runs the tiers' branches as one statement and returns the
+// first k hits in result order. The branches are joined by UNION ALL under
+// one LIMIT: PostgreSQL runs an Append's children one after the other, so a
+// later tier is not read once the earlier ones fill the page. The hits are
+// sorted again here all the same, so their order never rests on the plan.
+func (s *Store) searchBranches(ctx context.Context, pid uuid.UUID, branches []branch, k int) ([]org.Hit, error) {
+	field := sq.Case("b.tier")
+	rows := make([]sq.Sqlizer, len(branches))
+	for i, b := range branches {
+		field = field.When(fmt.Sprint(int(b.tier)), b.field)
+		rows[i] = b.rows
+	}
+	stmt := sq.Expr("SELECT b.tier, b.name_fold, b.id, o.doc, ? FROM (SELECT * FROM (?) AS u LIMIT ?) AS b JOIN "+s.t.orgs+
+		" AS o ON o.provider_id = ? AND o.id = b.id", field, join("UNION ALL", rows), k, pid)
+	res, err := s.queryCustom(ctx, s.db, stmt)
+	if err != nil {
+		return nil, translateCtx(ctx, err)
+	}
+	var hits []search.Hit[*org.Organization]
+	var (
+		tier, f  int
+		nameFold string
+		id       uuid.UUID
+		doc      []byte
+	)
+	_, err = pgx.ForEachRow(res, []any{&tier, &nameFold, &id, &doc, &f}, func() error {
+		o, err := decode(doc)
+		if err != nil {
+			return err
+		}
+		m := search.Match{Tier: search.Tier(tier), Field: search.Field(f)}
+		hits = append(hits, search.Hit[*org.Organization]{Value: o, Match: m, Position: search.PositionOf(m, nameFold, id.String())})
+		return nil
+	})
+	if err != nil {
+		return nil, translateCtx(ctx, err)
+	}
+	search.SortHits(hits)
+	out := make([]org.Hit, len(hits))
+	for i, h := range hits {
+		out[i] = org.Hit{Organization: h.Value, Match: h.Match}
+	}
+	return out, nil
+}
+
+// count counts the matches, stopping past search.CountCap: each key's
+// source stops there, and the union of the sources holds every match.
+func (s *Store) count(ctx context.Context, pid uuid.UUID, mt matcher, filter sq.Sqlizer) (int, error) {
+	var sources []string
+	var args []any
+	for _, src := range mt.count {
+		where := sq.And{sq.Expr("o.provider_id = ?", pid), src}
+		if filter != nil {
+			where = append(where, filter)
+		}
+		sql, a, err := psql.Select("o.id").From(s.t.orgs+" AS o").Where(where).
+			Suffix("LIMIT ?", search.CountCap+1).ToSql()
+		if err != nil {
+			return 0, fmt.Errorf("postgres: build count: %w", err)
+		}
+		sources = append(sources, "("+sql+")")
+		args = append(args, a...)
+	}
+	rows, err := s.queryCustom(ctx, s.db, sq.Expr("SELECT count(*) FROM ("+strings.Join(sources, " UNION ")+") AS m", args...))
+	if err != nil {
+		return 0, translateCtx(ctx, err)
+	}
+	n, err := pgx.CollectExactlyOneRow(rows, pgx.RowTo[int])
+	if err != nil {
+		return 0, translateCtx(ctx, err)
+	}
+	return n, nil
+}
+
+// filterPred is the filter as a predicate over o, or nil.
+func filterPred(f search.Filter) sq.Sqlizer {
+	and := sq.And{}
+	if len(f.Status) > 0 {
+		and = append(and, sq.Expr("o.status = ANY(?)", f.Status))
+	}
+	if len(f.ManagedBy) > 0 {
+		and = append(and, sq.Expr("o.managed_by = ANY(?)", f.ManagedBy))
+	}
+	if len(f.Tags) > 0 {
+		and = append(and, sq.Expr("o.tag_folds @> ?::text[]", f.Tags))
+	}
+	if len(and) == 0 {
+		return nil
+	}
+	return and
+}
+
+// escapeLike makes s match itself in a LIKE pattern, whose escape
+// character is the default backslash.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// prefixEnd returns the least string above every string that starts with
+// p, comparing bytes: p with its last rune that can grow replaced by the
+// next rune, and false when there is none (no upper bound). UTF-8 orders
+// strings as their runes, so the range [p, end) holds exactly the valid
+// strings that start with p.
+func prefixEnd(p string) (string, bool) {
+	for i := len(p); i > 0; {
+		r, size := utf8.DecodeLastRuneInString(p[:i])
+		i -= size
+		if r == unicode.MaxRune {
+			continue
+		}
+		next := r + 1
+		if next >= 0xD800 && next <= 0xDFFF { // surrogates are not runes
+			next = 0xE000
+		}
+		return p[:i] + string(next), true
+	}
+	return "", false
+}
