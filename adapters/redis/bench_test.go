@@ -3,7 +3,6 @@ package redis_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -19,7 +18,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	redisstore "github.com/orgkit/orgkit/adapters/redis"
-	"github.com/orgkit/orgkit/adapters/storetest"
+	"github.com/orgkit/orgkit/datagen"
 	"github.com/orgkit/orgkit/org"
 	"github.com/orgkit/orgkit/ownership"
 	"github.com/orgkit/orgkit/search"
@@ -27,23 +26,22 @@ import (
 
 // Benchmarks run on a private redis-server started for them (so INFO memory
 // measures only this data), loaded with ORGKIT_REDIS_BENCH_N organizations
-// (default 10,000) of one provider. Each operation has a baseline: the
-// go-redis calls a developer would write by hand for the same reads and
-// writes on the same keys, without the store's checks and ranking. Besides
-// ns/op each reports p50 and p99 latency in microseconds.
+// (default 10,000) of one provider made by package datagen. Each operation
+// has a baseline: the go-redis calls a developer would write by hand for the
+// same reads and writes on the same keys, without the store's checks and
+// ranking. Besides ns/op each reports p50 and p99 latency in microseconds.
 //
-//	ORGKIT_REDIS_BENCH_N=100000 go test -run '^$' -bench . -benchtime 2000x ./adapters/redis
+//	ORGKIT_REDIS_BENCH_N=100000 go test -run '^$' -bench . -benchtime 1000x ./adapters/redis
 //
-// The data is generated here: three valid numbers per organization, unique
-// references and contracts, names from a pseudo-word vocabulary with
-// diacritics and ß so that folding, prefixes and trigrams behave as on real
-// names.
+// Search texts are drawn by datagen.Generator.Queries for its kinds, plus
+// whole names, reference prefixes and empty text.
 
 type benchEnv struct {
 	c        *goredis.Client
 	store    *redisstore.Store
 	prefix   string
 	provider uuid.UUID
+	gen      *datagen.Generator
 	orgs     []*org.Organization
 	bytesPer float64
 	loadRate float64
@@ -106,22 +104,19 @@ func startBenchEnv() (*benchEnv, error) {
 		return nil, err
 	}
 	n := benchSize()
-	e.orgs = benchOrgs(e.provider, 0, n)
+	e.gen = datagen.New(1, e.provider)
 	before, err := usedMemory(ctx, c)
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
-	for i := 0; i < len(e.orgs); i += 1000 {
-		var items []org.Imported
-		for _, o := range e.orgs[i:min(i+1000, len(e.orgs))] {
-			s := o.Snapshot()
-			items = append(items, org.Imported{Organization: o, Event: org.Event{ID: uuid.New(), OrganizationID: o.ID(),
-				ProviderID: e.provider, Version: 1, Time: o.CreatedAt(), Type: org.EventImported, After: &s}})
+	if err := e.gen.Batches(ctx, n, 1000, func(_ int, items []org.Imported) error {
+		for _, it := range items {
+			e.orgs = append(e.orgs, it.Organization)
 		}
-		if err := e.store.Import(ctx, items); err != nil {
-			return nil, err
-		}
+		return e.store.Import(ctx, items)
+	}); err != nil {
+		return nil, err
 	}
 	e.loadRate = float64(len(e.orgs)) / time.Since(start).Seconds()
 	after, err := usedMemory(ctx, c)
@@ -140,64 +135,16 @@ func usedMemory(ctx context.Context, c goredis.UniversalClient) (int64, error) {
 	return strconv.ParseInt(v, 10, 64)
 }
 
-var (
-	syllables = []string{"ka", "lo", "mi", "ra", "ten", "vor", "sun", "del", "bri", "zan", "ö", "é", "ß", "ne", "tri",
-		"gal", "mar", "qu", "ix", "on", "ar", "el", "su", "po", "chi", "ves", "lan", "dor", "ul", "ça"}
-	suffixes = []string{"Ltd", "GmbH", "SA", "Inc", "Telecom", "Networks", "Voice", "Cloud", "AB", "Oy", "S.p.A.", "KK"}
-	npas     = []string{"415", "212", "646", "917", "303", "512", "206", "617"}
-)
-
-// benchOrgs makes organizations first..first+n-1 of provider p; the same
-// index always gives the same names, references and numbers.
-func benchOrgs(p uuid.UUID, first, n int) []*org.Organization {
-	out := make([]*org.Organization, 0, n)
-	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i := first; i < first+n; i++ {
-		rng := rand.New(rand.NewPCG(uint64(i), 99))
-		word := func() string {
-			var w strings.Builder
-			for range 2 + rng.IntN(2) {
-				w.WriteString(syllables[rng.IntN(len(syllables))])
-			}
-			r := []rune(w.String())
-			return strings.ToUpper(string(r[0])) + string(r[1:])
-		}
-		name := word() + " " + word() + " " + suffixes[rng.IntN(len(suffixes))]
-		var in org.CreateInput
-		if i%2 == 0 {
-			in = org.CreateInput{Name: name, ManagedBy: ownership.Customer,
-				Owner:   &org.Person{Name: "Owner " + strconv.Itoa(i), Email: fmt.Sprintf("owner%d@example.com", i)},
-				Billing: storetest.Billing(""), Country: "US"}
-		} else {
-			in = org.CreateInput{Name: name, ManagedBy: ownership.ServiceProvider}
-		}
-		if i%4 != 3 {
-			in.CustomerReference = fmt.Sprintf("CR-%07d", i)
-		}
-		if i%3 == 0 {
-			in.ExternalContract = fmt.Sprintf("EC-%06d-%s", i, npas[i%len(npas)])
-		}
-		for k := range 3 {
-			j := 3*i + k
-			rest := j / len(npas)
-			in.Numbers = append(in.Numbers, fmt.Sprintf("+1%s%03d%04d", npas[j%len(npas)], 201+(rest/10000)%700, rest%10000))
-		}
-		if rng.IntN(5) == 0 {
-			in.BuyerTags = []string{"VIP"}
-		}
-		at := created.Add(time.Duration(i) * time.Millisecond)
-		o, err := org.New(p, in, nil, at)
+// benchOrgs makes organizations first..first+n-1 of the generator, beyond
+// the loaded ones when first >= the bench size.
+func (e *benchEnv) benchOrgs(first, n int) []*org.Organization {
+	out := make([]*org.Organization, n)
+	for i := range out {
+		o, err := e.gen.Organization(first + i)
 		if err != nil {
-			in.Numbers = nil // a number its plan refuses: keep the organization without numbers
-			if o, err = org.New(p, in, nil, at); err != nil {
-				var ve *org.ValidationError
-				if errors.As(err, &ve) {
-					panic(ve.Detail())
-				}
-				panic(err)
-			}
+			panic(err)
 		}
-		out = append(out, o)
+		out[i] = o
 	}
 	return out
 }
@@ -248,9 +195,9 @@ func decodeSnapshot(v string) (org.Snapshot, error) {
 func BenchmarkCreate(b *testing.B) {
 	e := loadBenchEnv(b)
 	ctx := context.Background()
-	first := len(e.orgs) + 1_000_000
+	first := len(e.orgs) + 100_000
 	b.Run("store", func(b *testing.B) {
-		orgs := benchOrgs(e.provider, first, b.N)
+		orgs := e.benchOrgs(first, b.N)
 		first += b.N
 		i := 0
 		timed(b, func() error {
@@ -265,7 +212,7 @@ func BenchmarkCreate(b *testing.B) {
 	b.Run("baseline", func(b *testing.B) {
 		// The same writes in MULTI/EXEC, without the checks: organization,
 		// unique values, sorted sets, trigram and filter sets, event.
-		orgs := benchOrgs(e.provider, first, b.N)
+		orgs := e.benchOrgs(first, b.N)
 		first += b.N
 		base := "baseline:{p:" + e.provider.String() + "}:"
 		i := 0
@@ -300,7 +247,7 @@ func BenchmarkCreate(b *testing.B) {
 				}
 				p.ZAdd(ctx, base+"zn", goredis.Z{Member: k.Name + "\x00" + id})
 				for j := 0; j+3 <= len(k.Name); j++ {
-					p.SAdd(ctx, base+"g:"+k.Name[j:j+3], id)
+					p.ZAdd(ctx, base+"g:"+k.Name[j:j+3], goredis.Z{Member: k.Name + "\x00" + id})
 				}
 				p.SAdd(ctx, base+"s:"+o.Status().String(), id)
 				p.SAdd(ctx, base+"m:"+o.ManagedBy().String(), id)
@@ -409,12 +356,10 @@ func BenchmarkUpdate(b *testing.B) {
 				p.ZRem(ctx, base+"zn", oldName+"\x00"+id)
 				p.ZAdd(ctx, base+"zn", goredis.Z{Member: newName + "\x00" + id})
 				for j := 0; j+3 <= len(oldName); j++ {
-					if !strings.Contains(newName, oldName[j:j+3]) {
-						p.SRem(ctx, base+"g:"+oldName[j:j+3], id)
-					}
+					p.ZRem(ctx, base+"g:"+oldName[j:j+3], oldName+"\x00"+id)
 				}
 				for j := 0; j+3 <= len(newName); j++ {
-					p.SAdd(ctx, base+"g:"+newName[j:j+3], id)
+					p.ZAdd(ctx, base+"g:"+newName[j:j+3], goredis.Z{Member: newName + "\x00" + id})
 				}
 				p.XAdd(ctx, &goredis.XAddArgs{Stream: base + "ev", Values: []any{"o", id, "e", ev}})
 				return nil
@@ -501,56 +446,84 @@ func BenchmarkSwitchOwnership(b *testing.B) {
 	})
 }
 
-// searchKind is one kind of search box input: how to draw it from an
-// organization, and the hand-written go-redis lookup for that kind alone.
+// searchKind is one kind of search box input: the queries drawn for it,
+// and the hand-written go-redis lookup for that kind alone.
 type searchKind struct {
 	name     string
-	text     func(rng *rand.Rand, o *org.Organization) string
-	baseline func(ctx context.Context, e *benchEnv, text string) error
+	queries  func(e *benchEnv) []datagen.Query
+	baseline func(ctx context.Context, e *benchEnv, q datagen.Query) error
 }
 
-func middle(rng *rand.Rand, s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
+const benchQueries = 1000
+
+// drawn returns the queries datagen draws for kind from the search pool.
+func drawn(kind datagen.Kind) func(e *benchEnv) []datagen.Query {
+	return func(e *benchEnv) []datagen.Query {
+		qs := e.gen.Queries(kind, benchQueries, len(e.orgs))
+		pool := len(e.orgs) / 10 // the first tenth take updates
+		return slices.DeleteFunc(qs, func(q datagen.Query) bool { return q.Org < pool })
 	}
-	i := 1 + rng.IntN(len(r)-n)
-	return string(r[i : i+n])
 }
+
+// derived draws one query from each of benchQueries organizations of the
+// search pool.
+func derived(text func(o *org.Organization) string) func(e *benchEnv) []datagen.Query {
+	return func(e *benchEnv) []datagen.Query {
+		rng := rand.New(rand.NewPCG(3, 3))
+		pool := e.searchPool()
+		var qs []datagen.Query
+		for len(qs) < benchQueries {
+			if t := text(pool[rng.IntN(len(pool))]); t != "" {
+				qs = append(qs, datagen.Query{Text: t})
+			}
+		}
+		return qs
+	}
+}
+
+// nameMemberID returns the id of a name-set member: its second field.
+func nameMemberID(m string) string {
+	_, rest, _ := strings.Cut(m, "\x00")
+	id, _, _ := strings.Cut(rest, "\x00")
+	return id
+}
+
+// lastFieldID returns the id that ends a reference, contract or digits
+// sorted-set member.
+func lastFieldID(m string) string { return m[strings.LastIndexByte(m, 0)+1:] }
 
 func searchKinds() []searchKind {
-	exact := func(field string, fold bool) func(ctx context.Context, e *benchEnv, text string) error {
-		return func(ctx context.Context, e *benchEnv, text string) error {
-			if fold {
-				text = search.Fold(text)
-			}
-			id, err := e.c.HGet(ctx, e.keys()+"u", field+text).Result()
+	exact := func(field string, key func(string) string) func(ctx context.Context, e *benchEnv, q datagen.Query) error {
+		return func(ctx context.Context, e *benchEnv, q datagen.Query) error {
+			id, err := e.c.HGet(ctx, e.keys()+"u", field+key(q.Text)).Result()
 			if err != nil {
 				return err
 			}
-			v, err := e.c.HGet(ctx, e.keys()+"o", id).Result()
-			if err != nil {
-				return err
-			}
-			_, err = decodeSnapshot(v)
-			return err
+			return e.loadIDs(ctx, []string{id})
 		}
 	}
-	lex := func(set string, exact bool, key func(string) string) func(ctx context.Context, e *benchEnv, text string) error {
-		return func(ctx context.Context, e *benchEnv, text string) error {
-			k := key(text)
+	// lex reads the first 21 members of a sorted-set range and their
+	// organizations: what a hand-written prefix search in one key does,
+	// without ranking across keys.
+	lex := func(set string, exact bool, key func(string) string, idOf func(string) string) func(ctx context.Context, e *benchEnv, q datagen.Query) error {
+		return func(ctx context.Context, e *benchEnv, q datagen.Query) error {
+			k := key(q.Text)
 			start, stop := "["+k, "("+k+"\xff"
 			if exact {
 				start, stop = "["+k+"\x00", "("+k+"\x01"
 			}
-			if text == "" {
+			if k == "" {
 				start, stop = "-", "+"
 			}
 			ms, err := e.c.ZRangeArgs(ctx, goredis.ZRangeArgs{Key: e.keys() + set, Start: start, Stop: stop, ByLex: true, Count: 21}).Result()
 			if err != nil {
 				return err
 			}
-			return e.loadMembers(ctx, ms)
+			ids := make([]string, len(ms))
+			for i, m := range ms {
+				ids[i] = idOf(m)
+			}
+			return e.loadIDs(ctx, ids)
 		}
 	}
 	digits := func(s string) string {
@@ -561,49 +534,31 @@ func searchKinds() []searchKind {
 			return -1
 		}, s)
 	}
+	e164 := func(s string) string { return "+" + digits(s) }
 	return []searchKind{
-		{"id", func(_ *rand.Rand, o *org.Organization) string { return o.ID().String() },
-			func(ctx context.Context, e *benchEnv, text string) error {
-				v, err := e.c.HGet(ctx, e.keys()+"o", text).Result()
-				if err != nil {
-					return err
-				}
-				_, err = decodeSnapshot(v)
-				return err
-			}},
-		{"number", func(_ *rand.Rand, o *org.Organization) string { return first(o.Numbers()) }, exact("n:", false)},
-		{"number-prefix", func(_ *rand.Rand, o *org.Organization) string { return first(o.Numbers())[:8] },
-			lex("zd", false, digits)},
-		{"reference", func(_ *rand.Rand, o *org.Organization) string { return o.CustomerReference() }, exact("r:", true)},
-		{"reference-prefix", func(_ *rand.Rand, o *org.Organization) string {
-			return first([]string{o.CustomerReference()})[:min(8, len(o.CustomerReference()))]
-		},
-			lex("zr", false, search.Fold)},
-		{"contract", func(_ *rand.Rand, o *org.Organization) string { return o.ExternalContract() }, exact("c:", true)},
-		{"name", func(_ *rand.Rand, o *org.Organization) string { return o.Name() }, lex("zn", true, search.Fold)},
-		{"name-prefix", func(_ *rand.Rand, o *org.Organization) string { return string([]rune(o.Name())[:4]) },
-			lex("zn", false, search.Fold)},
-		{"name-substring", func(rng *rand.Rand, o *org.Organization) string { return middle(rng, o.Name(), 4) },
-			substringBaseline},
-		{"list", func(*rand.Rand, *org.Organization) string { return "" }, lex("zn", false, search.Fold)},
+		{"id", drawn(datagen.KindID), func(ctx context.Context, e *benchEnv, q datagen.Query) error {
+			return e.loadIDs(ctx, []string{strings.ToLower(q.Text)})
+		}},
+		{"number", drawn(datagen.KindNumber), exact("n:", e164)},
+		{"number-prefix", drawn(datagen.KindNumberPrefix), lex("zd", false, digits, lastFieldID)},
+		{"reference", drawn(datagen.KindReference), exact("r:", search.Fold)},
+		{"reference-prefix", derived(func(o *org.Organization) string {
+			r := []rune(o.CustomerReference())
+			return string(r[:max(len(r)-5, 0)])
+		}), lex("zr", false, search.Fold, lastFieldID)},
+		{"contract", drawn(datagen.KindContract), exact("c:", search.Fold)},
+		{"name", derived(func(o *org.Organization) string { return o.Name() }), lex("zn", true, search.Fold, nameMemberID)},
+		{"name-prefix", drawn(datagen.KindNamePrefix), lex("zn", false, search.Fold, nameMemberID)},
+		{"name-substring", drawn(datagen.KindNameSubstring), substringBaseline},
+		{"tags", drawn(datagen.KindTags), tagsBaseline},
+		{"list", func(*benchEnv) []datagen.Query { return []datagen.Query{{}} }, lex("zn", false, search.Fold, nameMemberID)},
 	}
 }
 
-func first(l []string) string {
-	if len(l) == 0 {
-		return ""
-	}
-	return l[0]
-}
-
-// loadMembers reads and decodes the organizations of sorted-set members.
-func (e *benchEnv) loadMembers(ctx context.Context, members []string) error {
-	if len(members) == 0 {
+// loadIDs reads and decodes the organizations with the given ids.
+func (e *benchEnv) loadIDs(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
 		return nil
-	}
-	ids := make([]string, len(members))
-	for i, m := range members {
-		ids[i] = m[strings.LastIndexByte(m, 0)+1:]
 	}
 	vals, err := e.c.HMGet(ctx, e.keys()+"o", ids...).Result()
 	if err != nil {
@@ -619,17 +574,21 @@ func (e *benchEnv) loadMembers(ctx context.Context, members []string) error {
 	return nil
 }
 
-// substringBaseline intersects the trigram sets, reads every candidate,
+// substringBaseline intersects the trigram sorted sets, reads every candidate,
 // keeps the names that hold the text and sorts them by fold key and id.
-func substringBaseline(ctx context.Context, e *benchEnv, text string) error {
-	fold := search.Fold(text)
+func substringBaseline(ctx context.Context, e *benchEnv, q datagen.Query) error {
+	fold := search.Fold(q.Text)
 	var keys []string
 	for j := 0; j+3 <= len(fold); j++ {
 		keys = append(keys, e.keys()+"g:"+fold[j:j+3])
 	}
-	ids, err := e.c.SInter(ctx, keys...).Result()
-	if err != nil || len(ids) == 0 {
+	ms, err := e.c.ZInter(ctx, &goredis.ZStore{Keys: keys}).Result()
+	if err != nil || len(ms) == 0 {
 		return err
+	}
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = nameMemberID(m)
 	}
 	vals, err := e.c.HMGet(ctx, e.keys()+"o", ids...).Result()
 	if err != nil {
@@ -659,23 +618,32 @@ func substringBaseline(ctx context.Context, e *benchEnv, text string) error {
 	return nil
 }
 
+// tagsBaseline intersects the tag sets and reads 21 of the organizations,
+// unordered.
+func tagsBaseline(ctx context.Context, e *benchEnv, q datagen.Query) error {
+	var keys []string
+	for _, t := range q.Tags {
+		keys = append(keys, e.keys()+"t:"+search.Fold(t))
+	}
+	ids, err := e.c.SInter(ctx, keys...).Result()
+	if err != nil {
+		return err
+	}
+	return e.loadIDs(ctx, ids[:min(len(ids), 21)])
+}
+
 func BenchmarkSearch(b *testing.B) {
 	e := loadBenchEnv(b)
 	ctx := context.Background()
-	pool := e.searchPool()
 	for _, k := range searchKinds() {
-		rng := rand.New(rand.NewPCG(3, 3))
-		var texts []string
-		for len(texts) < 1000 {
-			o := pool[rng.IntN(len(pool))]
-			if t := k.text(rng, o); t != "" || k.name == "list" {
-				texts = append(texts, t)
-			}
+		qs := k.queries(e)
+		if len(qs) == 0 {
+			b.Fatalf("no %s queries", k.name)
 		}
 		b.Run(k.name+"/store", func(b *testing.B) {
-			plans := make([]search.Plan, len(texts))
-			for i, t := range texts {
-				p, err := search.Compile(e.provider.String(), search.Query{Text: t})
+			plans := make([]search.Plan, len(qs))
+			for i, q := range qs {
+				p, err := search.Compile(e.provider.String(), search.Query{Text: q.Text, Filter: search.Filter{Tags: q.Tags}})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -691,7 +659,7 @@ func BenchmarkSearch(b *testing.B) {
 		b.Run(k.name+"/baseline", func(b *testing.B) {
 			i := 0
 			timed(b, func() error {
-				err := k.baseline(ctx, e, texts[i%len(texts)])
+				err := k.baseline(ctx, e, qs[i%len(qs)])
 				i++
 				return err
 			})

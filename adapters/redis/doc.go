@@ -37,28 +37,52 @@
 // the provider's hash tag {p:<provider id>}:
 //
 //	o        hash: organization id -> snapshot (JSON)
-//	k        hash: organization id -> version and stored search keys
+//	k        hash: organization id -> version, status, managed by, tags and
+//	         search keys (name, reference, contract, digits)
 //	u        hash: r:<reference fold>, c:<contract fold>, n:<E.164> -> id
-//	zn zr zc zd   sorted sets of "<name | reference | contract fold | digits>\x00<id>"
-//	g:<trigram>   set of ids whose name fold holds the 3 bytes
+//	zn       sorted set of "<name fold>\x00<id>\x00<reference>\x00<contract>\x00<digits>..."
+//	zr zc zd sorted sets of "<reference | contract fold | digits>\x00<name fold>\x00<id>"
+//	g:<trigram>   sorted set of "<name fold>\x00<id>" of names holding the 3 bytes
 //	s:<status> m:<managed by> t:<tag fold>   sets of ids, for filters
 //	ev       stream: the provider's event feed; entry ids are event cursors
 //	e        hash: stream id -> event (JSON), rewritten erased on delete
 //	oe       hash: organization id -> its stream ids
 //	i iz     idempotency keys: hash and expiry sorted set
 //
+// Members of the name and trigram sets order by name fold key, then id:
+// result order. Name-set members carry every search key, and the other
+// sorted sets carry the name, so that search can place and match an
+// organization from the member alone.
+//
 // # Search
 //
-// Redis finds candidates (the sorted sets by ZRANGEBYLEX for exact and
-// prefix matches, trigram set intersections for name substrings, the name
-// set in order for listings) and Go decides every hit with
-// search.Terms.Match over the stored keys, then orders by tier, name fold
-// key and id. Name prefixes are read from the name set in result order only
-// as far as a page needs; reference, contract and number prefixes and name
-// substrings are read whole and sorted, so their cost grows with the number
-// of organizations they match (a one-letter reference prefix across a large
-// provider is the slow case). Counts read on to search.CountCap.
+// A search without a count is one read-only script call (EVALSHA of a
+// script declared no-writes) that returns only the page: limit+1
+// organizations after the cursor. It goes through the tiers in order
+// (exact, prefix, substring) and, within each, either reads every candidate
+// and keeps the first ones in result order, or walks the name set from the
+// cursor, in result order, keeping members whose keys match at that tier,
+// until the page is full. Candidates are the exact and prefix ranges of the
+// reference, contract, digits and name sets (ZRANGEBYLEX, counted with
+// ZLEXCOUNT); empty text lists the name set, or the filter sets'
+// intersection (counted with SINTERCARD). Reading costs a step per
+// candidate, walking about page × organizations ÷ matches steps, so the
+// script reads few candidates and walks when many match; the cost is
+// highest, about the square root of page × organizations steps, when a
+// query matches that many. Name substrings walk the smallest of the text's
+// trigram sets, in result order too, or read the trigram sets' intersection
+// (ZINTER, counted with ZINTERCARD) when it is small, so their cost follows
+// the rarest trigram rather than the provider's size.
 //
+// The script compares bytes (its own comparison, not Lua's, which follows
+// the server's locale) and applies the rules of search.Terms.Match to fold
+// keys and digits computed in Go; Go matches every returned organization
+// again with Terms.Match, so hits and order equal the memory store's.
+//
+// A search that asks for a count reads candidates into Go instead, decides
+// every hit with Terms.Match there and counts up to search.CountCap; its
+// cost grows with the number of matches.
+
 // # Durability and memory
 //
 // Redis is the primary store here, so configure persistence: AOF

@@ -3,6 +3,7 @@ package redis
 import (
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -69,4 +70,34 @@ func translate(err error) error {
 		}
 	}
 	return fmt.Errorf("redis: %w", err)
+}
+
+// translateScript is translate for a write script call, which go-redis does
+// not resend (see program.run). A reply from Redis means the script ran up
+// to that reply or not at all, and a failure to get a connection means
+// nothing was sent: the outcome is known either way. Any other failure (a
+// reset connection, a read timeout, a deadline reached while waiting for
+// the reply) may have come after the script ran, and is
+// org.ErrOutcomeUnknown: a retry with the same idempotency key, or with
+// org.IfVersion, tells which.
+func translateScript(err error) error {
+	if err == nil {
+		return nil
+	}
+	var rerr goredis.Error
+	if errors.As(err, &rerr) || notSent(err) {
+		return translate(err)
+	}
+	return fmt.Errorf("%w: redis: script reply lost: %w", org.ErrOutcomeUnknown, err)
+}
+
+// notSent reports failures that happen before a command is written: no
+// connection could be dialed or taken from the pool, or the client is
+// closed.
+func notSent(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	return errors.Is(err, goredis.ErrClosed) || errors.Is(err, goredis.ErrPoolTimeout)
 }

@@ -55,6 +55,8 @@ func TestMetaRoundTrip(t *testing.T) {
 	assert.Equal(t, m, got)
 	_, err = decodeMeta(m.encode() + "x")
 	assert.ErrorIs(t, err, errBadMeta)
+	_, err = decodeMeta("42:active\x1fcustomer")
+	assert.ErrorIs(t, err, errBadMeta)
 	_, err = decodeMeta("nonsense")
 	assert.ErrorIs(t, err, errBadMeta)
 }

@@ -293,7 +293,7 @@ func (s *Store) walkNames(ctx context.Context, ks keyspace, fn func(names, ids [
 		}
 		names, ids := make([]string, len(ms)), make([]string, len(ms))
 		for i, m := range ms {
-			names[i], ids[i] = splitMember(m)
+			names[i], ids[i] = splitName(m)
 		}
 		if err := fn(names, ids); err != nil {
 			return err

@@ -1,7 +1,6 @@
 package redis
 
 import (
-	"encoding/binary"
 	"errors"
 	"slices"
 	"strconv"
@@ -25,12 +24,12 @@ func (s *Store) keyspace(providerID uuid.UUID) keyspace {
 func (k keyspace) orgs() string      { return k.base + "o" }  // hash: id -> snapshot JSON
 func (k keyspace) meta() string      { return k.base + "k" }  // hash: id -> encoded meta (version first)
 func (k keyspace) unique() string    { return k.base + "u" }  // hash: r:<ref fold>, c:<contract fold>, n:<E.164> -> id
-func (k keyspace) names() string     { return k.base + "zn" } // zset: <name fold>\x00<id>
-func (k keyspace) refs() string      { return k.base + "zr" } // zset: <reference fold>\x00<id>
-func (k keyspace) contracts() string { return k.base + "zc" } // zset: <contract fold>\x00<id>
-func (k keyspace) digits() string    { return k.base + "zd" } // zset: <number digits>\x00<id>
+func (k keyspace) names() string     { return k.base + "zn" } // zset: <name>\x00<id>\x00<ref>\x00<contract>[\x00<digits>]...
+func (k keyspace) refs() string      { return k.base + "zr" } // zset: <reference fold>\x00<name>\x00<id>
+func (k keyspace) contracts() string { return k.base + "zc" } // zset: <contract fold>\x00<name>\x00<id>
+func (k keyspace) digits() string    { return k.base + "zd" } // zset: <number digits>\x00<name>\x00<id>
 func (k keyspace) gram(g string) string {
-	return k.base + "g:" + g // set of ids whose name fold holds the trigram
+	return k.base + "g:" + g // zset: <name fold>\x00<id> of names holding the trigram
 }
 func (k keyspace) status(s string) string    { return k.base + "s:" + s } // set of ids
 func (k keyspace) managedBy(m string) string { return k.base + "m:" + m } // set of ids
@@ -85,29 +84,55 @@ func metaOf(o *org.Organization) meta {
 	}
 }
 
-// encode writes the version in decimal and a colon, which is all a script
-// reads, then length-prefixed fields.
+// Meta encoding. Separators are control characters, which no stored value
+// holds (input rules refuse them), so Lua can split the meta with plain
+// string.find:
+//
+//	<version>:<status> US <managed by> US <tags, RS between> US <keys line>
+//
+// where the keys line is "<name>\x00<reference>\x00<contract>" followed by
+// "\x00<digits>" for each number, every key as search compares it.
+const (
+	metaSep = "\x1f"
+	listSep = "\x1e"
+)
+
+// encode returns the stored meta. Scripts read the version before the
+// colon, and the search script the keys line.
 func (m meta) encode() string {
-	b := strconv.AppendInt(nil, m.version, 10)
-	b = append(b, ':')
-	str := func(s string) {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
+	var b strings.Builder
+	b.WriteString(strconv.FormatInt(m.version, 10))
+	b.WriteByte(':')
+	b.WriteString(m.status)
+	b.WriteString(metaSep)
+	b.WriteString(m.managedBy)
+	b.WriteString(metaSep)
+	b.WriteString(strings.Join(m.tags, listSep))
+	b.WriteString(metaSep)
+	b.WriteString(m.keysLine(""))
+	return b.String()
+}
+
+// keysLine joins the name fold key, the id when not "", the reference and
+// contract fold keys and the digits of each number with NUL bytes: the
+// member of the name set (with the id) and the end of the meta (without).
+// The name comes first, so name-set members order by name, then id.
+func (m meta) keysLine(id string) string {
+	var b strings.Builder
+	b.WriteString(m.name)
+	if id != "" {
+		b.WriteString(sep)
+		b.WriteString(id)
 	}
-	list := func(l []string) {
-		b = binary.AppendUvarint(b, uint64(len(l)))
-		for _, s := range l {
-			str(s)
-		}
+	b.WriteString(sep)
+	b.WriteString(m.ref)
+	b.WriteString(sep)
+	b.WriteString(m.contract)
+	for _, n := range m.numbers {
+		b.WriteString(sep)
+		b.WriteString(strings.TrimPrefix(n, "+"))
 	}
-	str(m.status)
-	str(m.managedBy)
-	str(m.name)
-	str(m.ref)
-	str(m.contract)
-	list(m.numbers)
-	list(m.tags)
-	return string(b)
+	return b.String()
 }
 
 var errBadMeta = errors.New("redis: malformed organization meta")
@@ -123,34 +148,24 @@ func decodeMeta(s string) (meta, error) {
 		return m, errBadMeta
 	}
 	m.version = v
-	bad := false
-	str := func() string {
-		n, k := binary.Uvarint([]byte(rest[:min(len(rest), binary.MaxVarintLen64)]))
-		if k <= 0 || n > uint64(len(rest)-k) {
-			bad = true
-			return ""
-		}
-		v := rest[k : k+int(n)]
-		rest = rest[k+int(n):]
-		return v
-	}
-	list := func() []string {
-		n, k := binary.Uvarint([]byte(rest[:min(len(rest), binary.MaxVarintLen64)]))
-		if k <= 0 || n > uint64(len(rest)) {
-			bad = true
-			return nil
-		}
-		rest = rest[k:]
-		var l []string
-		for range n {
-			l = append(l, str())
-		}
-		return l
-	}
-	m.status, m.managedBy, m.name, m.ref, m.contract = str(), str(), str(), str(), str()
-	m.numbers, m.tags = list(), list()
-	if bad || rest != "" {
+	parts := strings.SplitN(rest, metaSep, 4)
+	if len(parts) != 4 {
 		return meta{}, errBadMeta
+	}
+	m.status, m.managedBy = parts[0], parts[1]
+	if parts[2] != "" {
+		m.tags = strings.Split(parts[2], listSep)
+	}
+	keys := strings.Split(parts[3], sep)
+	if len(keys) < 3 {
+		return meta{}, errBadMeta
+	}
+	m.name, m.ref, m.contract = keys[0], keys[1], keys[2]
+	for _, d := range keys[3:] {
+		if d == "" || strings.Trim(d, "0123456789") != "" {
+			return meta{}, errBadMeta
+		}
+		m.numbers = append(m.numbers, "+"+d)
 	}
 	return m, nil
 }
@@ -195,24 +210,38 @@ func (m meta) uniques() []uniqueEntry {
 	return u
 }
 
+// newUniques returns the entries of next whose hash field is not in old.
+func newUniques(old, next []uniqueEntry) []uniqueEntry {
+	var out []uniqueEntry
+	for _, u := range next {
+		if !slices.ContainsFunc(old, func(o uniqueEntry) bool { return o.hashField == u.hashField }) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
 // entries lists every index entry of the organization with the given id.
 func (m meta) entries(ks keyspace, id string) []entry {
 	var e []entry
 	for _, u := range m.uniques() {
 		e = append(e, entry{'h', ks.unique(), u.hashField})
 	}
-	e = append(e, entry{'z', ks.names(), m.name + sep + id})
+	e = append(e, entry{'z', ks.names(), m.keysLine(id)})
+	// The other sorted sets carry the name too, so that a prefix match is
+	// placed in result order without reading its organization.
+	tail := sep + m.name + sep + id
 	if m.ref != "" {
-		e = append(e, entry{'z', ks.refs(), m.ref + sep + id})
+		e = append(e, entry{'z', ks.refs(), m.ref + tail})
 	}
 	if m.contract != "" {
-		e = append(e, entry{'z', ks.contracts(), m.contract + sep + id})
+		e = append(e, entry{'z', ks.contracts(), m.contract + tail})
 	}
 	for _, n := range m.numbers {
-		e = append(e, entry{'z', ks.digits(), strings.TrimPrefix(n, "+") + sep + id})
+		e = append(e, entry{'z', ks.digits(), strings.TrimPrefix(n, "+") + tail})
 	}
 	for _, g := range trigrams(m.name) {
-		e = append(e, entry{'s', ks.gram(g), id})
+		e = append(e, entry{'z', ks.gram(g), m.name + sep + id})
 	}
 	e = append(e, entry{'s', ks.status(m.status), id}, entry{'s', ks.managedBy(m.managedBy), id})
 	for _, t := range m.tags {
@@ -255,11 +284,17 @@ func diff(a, b []entry) []entry {
 	return out
 }
 
-// splitMember splits a sorted-set member into its key and id.
-func splitMember(m string) (key, id string) {
-	i := strings.LastIndexByte(m, 0)
-	if i < 0 {
-		return m, ""
-	}
-	return m[:i], m[i+1:]
+// splitName returns the name fold key and id of a name-set member.
+func splitName(m string) (name, id string) {
+	name, rest, _ := strings.Cut(m, sep)
+	id, _, _ = strings.Cut(rest, sep)
+	return name, id
 }
+
+// memberID returns the id that ends a reference, contract or digits
+// sorted-set member.
+func memberID(m string) string { return m[strings.LastIndexByte(m, 0)+1:] }
+
+// afterName is the ZRANGEBYLEX start just after the name-set members of
+// the organization at (name, id): they all start with name NUL id NUL.
+func afterName(name, id string) string { return "[" + name + sep + id + "\x01" }

@@ -30,7 +30,9 @@ import (
 //	<CMD> nargs key args...                HSET, HDEL, ZADD, ZREM, SADD or SREM
 //
 // It returns {"ok", stream ids of the events added...}.
-var applyScript = goredis.NewScript(`
+var applyScript = goredis.NewScript(applyLua)
+
+const applyLua = `
 local i = 1
 local function nxt() local v = ARGV[i]; i = i + 1; return v end
 local function key() return KEYS[tonumber(nxt())] end
@@ -106,7 +108,7 @@ for _ = 1, nwrites do
   end
 end
 return out
-`)
+`
 
 // program builds the KEYS and ARGV of one applyScript call.
 type program struct {
@@ -153,31 +155,66 @@ func (p *program) checkUnique(ks keyspace, id string, us []uniqueEntry) {
 	}
 }
 
-// add writes entries for id; remove deletes them.
+// add writes entries for id; remove deletes them. Entries of one key go in
+// one command: each redis.call costs the script about as much as a small
+// command costs the server.
 func (p *program) add(id string, es []entry) {
-	for _, e := range es {
-		switch e.kind {
-		case 'h':
-			p.write("HSET", e.key, e.item, id)
-		case 'z':
-			p.write("ZADD", e.key, 0, e.item)
-		case 's':
-			p.write("SADD", e.key, e.item)
+	for _, g := range groupEntries(es) {
+		var args []any
+		for _, e := range g {
+			switch e.kind {
+			case 'h':
+				args = append(args, e.item, id)
+			case 'z':
+				args = append(args, 0, e.item)
+			case 's':
+				args = append(args, e.item)
+			}
 		}
+		p.write(command(g[0].kind, true), g[0].key, args...)
 	}
 }
 
 func (p *program) remove(es []entry) {
-	for _, e := range es {
-		switch e.kind {
-		case 'h':
-			p.write("HDEL", e.key, e.item)
-		case 'z':
-			p.write("ZREM", e.key, e.item)
-		case 's':
-			p.write("SREM", e.key, e.item)
+	for _, g := range groupEntries(es) {
+		args := make([]any, len(g))
+		for i, e := range g {
+			args[i] = e.item
 		}
+		p.write(command(g[0].kind, false), g[0].key, args...)
 	}
+}
+
+// command returns the command that adds or removes entries of the kind.
+func command(kind byte, add bool) string {
+	switch {
+	case kind == 'h' && add:
+		return "HSET"
+	case kind == 'h':
+		return "HDEL"
+	case kind == 'z' && add:
+		return "ZADD"
+	case kind == 'z':
+		return "ZREM"
+	case add:
+		return "SADD"
+	}
+	return "SREM"
+}
+
+// groupEntries groups entries by key, keys in the order they first appear.
+func groupEntries(es []entry) [][]entry {
+	var out [][]entry
+	at := make(map[string]int, len(es))
+	for _, e := range es {
+		if i, ok := at[e.key]; ok {
+			out[i] = append(out[i], e)
+			continue
+		}
+		at[e.key] = len(out)
+		out = append(out, []entry{e})
+	}
+	return out
 }
 
 // event appends an event of organization id with the given JSON body.
@@ -192,13 +229,35 @@ type result struct {
 	streamID []string // ids of the events added, in order
 }
 
-func (p *program) run(ctx context.Context, c goredis.Scripter) (result, error) {
-	args := make([]any, 0, 2+len(p.checks)+len(p.writes))
+// run sends the program once. go-redis would resend a command whose reply
+// was lost (a reset connection, a read timeout) up to MaxRetries times; a
+// resent script finds its own change and refuses it as a conflict, and
+// Update would then call its function again and make the change twice. So
+// the script goes as a scriptCmd, which go-redis never resends once it may
+// have reached the server, and a lost reply is org.ErrOutcomeUnknown.
+func (p *program) run(ctx context.Context, c goredis.UniversalClient) (result, error) {
+	args := make([]any, 0, 5+len(p.keys)+len(p.checks)+len(p.writes))
+	args = append(args, "evalsha", applyScript.Hash(), len(p.keys))
+	for _, k := range p.keys {
+		args = append(args, k)
+	}
 	args = append(args, p.nChecks)
 	args = append(args, p.checks...)
 	args = append(args, p.nWrites)
 	args = append(args, p.writes...)
-	v, err := applyScript.Run(ctx, c, p.keys, args...).StringSlice()
+	cmd := goredis.NewCmd(ctx, args...)
+	err := c.Process(ctx, scriptCmd{cmd})
+	if goredis.HasErrorPrefix(err, "NOSCRIPT") {
+		// The server lost its script cache (a restart, SCRIPT FLUSH):
+		// nothing ran, so send the source.
+		args[0], args[1] = "eval", applyLua
+		cmd = goredis.NewCmd(ctx, args...)
+		err = c.Process(ctx, scriptCmd{cmd})
+	}
+	if err != nil {
+		return result{}, translateScript(err)
+	}
+	v, err := cmd.StringSlice()
 	if err != nil {
 		return result{}, translate(err)
 	}
@@ -210,3 +269,11 @@ func (p *program) run(ctx context.Context, c goredis.Scripter) (result, error) {
 	}
 	return result{}, fmt.Errorf("redis: unexpected script reply %q", v)
 }
+
+// scriptCmd is a script call that go-redis must not resend after it may
+// have reached the server (see program.run). go-redis still sends it again
+// when it is sure the first attempt never left the client.
+type scriptCmd struct{ *goredis.Cmd }
+
+// NoRetry implements goredis.Cmder.
+func (scriptCmd) NoRetry() bool { return true }

@@ -26,18 +26,20 @@ const (
 
 // Search implements org.Store.
 //
-// Every hit is decided in Go by search.Terms.Match over the keys stored
-// with the organization, so hits and their order equal the memory store's.
-// Redis only finds candidates:
+// A search by id reads the meta hash. Any other search without a count is
+// one pageScript call that returns just the page (see the package
+// documentation). A search with a count reads candidates into Go, where
+// search.Terms.Match decides every hit over the keys stored with the
+// organization and the matches are counted:
 //
-//   - an id: the meta hash;
 //   - reference, contract and number prefixes (exact matches included):
 //     ZRANGEBYLEX on their sorted sets, read whole;
 //   - name prefix: ZRANGEBYLEX on the name set, already in result order,
-//     read only as far as the page needs;
-//   - name substring: SINTER of the text's trigram sets, then checked, and
-//     only when the better tiers leave the page short or a count is asked;
+//     read only as far as the page and the count need;
+//   - name substring: ZINTER of the text's trigram sets, then checked;
 //   - empty text: the name set in order, or a small filter set read whole.
+//
+// Either way hits and their order equal the memory store's.
 func (s *Store) Search(ctx context.Context, plan search.Plan) (org.SearchResult, error) {
 	if err := s.ready(ctx); err != nil {
 		return org.SearchResult{}, err
@@ -58,6 +60,8 @@ func (s *Store) Search(ctx context.Context, plan search.Plan) (org.SearchResult,
 		return x.finish(cands, len(cands))
 	case x.filterNone:
 		return x.finish(nil, 0)
+	case !plan.Count:
+		return x.page()
 	case plan.Terms.Empty():
 		return x.listAll()
 	}
@@ -216,7 +220,7 @@ func (x *searcher) nameRange(start, stop string, batch int, fn func(names, ids [
 		}
 		names, ids := make([]string, len(ms)), make([]string, len(ms))
 		for i, m := range ms {
-			names[i], ids[i] = splitMember(m)
+			names[i], ids[i] = splitName(m)
 		}
 		enough, err := fn(names, ids)
 		if err != nil || enough || len(ms) < batch {
@@ -314,7 +318,7 @@ func (x *searcher) listAll() (org.SearchResult, error) {
 		if a.Tier > search.TierExact {
 			start = "+"
 		} else {
-			start = "(" + a.Name + sep + a.ID
+			start = afterName(a.Name, a.ID)
 		}
 	}
 	var hits []cand
@@ -388,8 +392,12 @@ func (x *searcher) byText() (org.SearchResult, error) {
 	}
 	for _, r := range append(ranges, exactName) {
 		for _, m := range r.Val() {
-			_, id := splitMember(m)
-			addID(id)
+			if r == exactName {
+				_, id := splitName(m)
+				addID(id)
+			} else {
+				addID(memberID(m))
+			}
 		}
 	}
 	cands, inRange, err := x.evaluatePrefix(ids, t.Fold)
@@ -399,8 +407,8 @@ func (x *searcher) byText() (org.SearchResult, error) {
 	// Name prefixes not among them come from the name set, in order.
 	start, stop := "["+t.Fold, "("+t.Fold+"\xff"
 	if a := x.plan.After; a != nil && a.Tier == search.TierPrefix {
-		if after := a.Name + sep + a.ID; after >= t.Fold {
-			start = "(" + after
+		if after := afterName(a.Name, a.ID); after[1:] >= t.Fold {
+			start = after
 		}
 	} else if a != nil && a.Tier > search.TierPrefix {
 		start = ""
@@ -461,9 +469,13 @@ func (x *searcher) substrings(seen map[string]bool, stream []cand) ([]cand, erro
 	for i, g := range gs {
 		keys[i] = x.ks.gram(g)
 	}
-	ids, err := x.s.c.SInter(x.ctx, keys...).Result()
+	ms, err := x.s.c.ZInter(x.ctx, &goredis.ZStore{Keys: keys}).Result()
 	if err != nil {
 		return nil, translate(err)
+	}
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		_, ids[i] = splitName(m)
 	}
 	streamed := make(map[string]bool, len(stream))
 	for _, c := range stream {

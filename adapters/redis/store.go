@@ -34,6 +34,9 @@ type Store struct {
 	prefix     string
 	allowEvict bool
 	closed     atomic.Bool
+	// tuning steers pageScript. It changes how a page is found, never
+	// which.
+	tuning tuning
 }
 
 // Option configures a Store.
@@ -56,7 +59,7 @@ func AllowEvictingPolicy() Option { return func(s *Store) { s.allowEvict = true 
 // checks each master's maxmemory-policy (see AllowEvictingPolicy) and loads
 // the script every change runs.
 func New(ctx context.Context, client goredis.UniversalClient, opts ...Option) (*Store, error) {
-	s := &Store{c: client, prefix: DefaultKeyPrefix}
+	s := &Store{c: client, prefix: DefaultKeyPrefix, tuning: defaultTuning}
 	for _, opt := range opts {
 		opt(s)
 	}
@@ -68,8 +71,10 @@ func New(ctx context.Context, client goredis.UniversalClient, opts ...Option) (*
 			return nil, err
 		}
 	}
-	if err := applyScript.Load(ctx, client).Err(); err != nil {
-		return nil, fmt.Errorf("redis: load script: %w", translate(err))
+	for _, sc := range []*goredis.Script{applyScript, pageScript} {
+		if err := sc.Load(ctx, client).Err(); err != nil {
+			return nil, fmt.Errorf("redis: load script: %w", translate(err))
+		}
 	}
 	return s, nil
 }
@@ -257,7 +262,10 @@ func (s *Store) updateOnce(ctx context.Context, providerID, id uuid.UUID, fn org
 	oldEntries, newEntries := old.entries(ks, sid), nm.entries(ks, sid)
 	p := newProgram()
 	p.checkVersion(ks, sid, cur.Version())
-	p.checkUnique(ks, sid, nm.uniques())
+	// The version check proves old is the stored state, and the unique hash
+	// holds every unique value of the stored state for this id: only values
+	// new to it can be held by another organization.
+	p.checkUnique(ks, sid, newUniques(old.uniques(), nm.uniques()))
 	p.remove(diff(oldEntries, newEntries))
 	p.add(sid, diff(newEntries, oldEntries))
 	p.write("HSET", ks.orgs(), sid, nb)
