@@ -189,13 +189,21 @@ func (s *Service) mutate(ctx context.Context, a Actor, id uuid.UUID, opts []Chan
 	var ev Event
 	out, err := s.store.Update(ctx, p.ID, id, func(cur *Organization) (Change, error) {
 		now := s.now()
+		// A stale version is a conflict for anyone who may read the
+		// organization, before the change's own permissions: a retry of
+		// a change whose outcome was unknown must learn that it was
+		// stored even when the change took away the permission it needed
+		// (a switch to Customer, say).
+		if co.version != 0 && cur.Version() != co.version {
+			if err := s.authorize(ctx, a, ActionRead, cur, now); err != nil {
+				return Change{}, err
+			}
+			return Change{}, fmt.Errorf("%w: version %d is not the latest (%d)", ErrConflict, co.version, cur.Version())
+		}
 		for _, act := range m.actions {
 			if err := s.authorize(ctx, a, act, cur, now); err != nil {
 				return Change{}, err
 			}
-		}
-		if co.version != 0 && cur.Version() != co.version {
-			return Change{}, fmt.Errorf("%w: version %d is not the latest (%d)", ErrConflict, co.version, cur.Version())
 		}
 		if cur.Status() == StatusSuspended && !m.whileSuspended {
 			return Change{}, ErrSuspended
