@@ -142,7 +142,7 @@ func same(row [8]string) map[target][8]string {
 }
 
 // TestPermissionTable checks every row and column of the permission table
-// in DOMAIN.md through the Service, on each kind of target organization.
+// of package org through the Service, on each kind of target organization.
 func TestPermissionTable(t *testing.T) {
 	str := func(s string) *string { return &s }
 	//                         staffAdmin staffMember noAccess custOwner custAdmin custMember otherProv otherOrg

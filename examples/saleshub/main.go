@@ -10,7 +10,9 @@
 //
 //	-addr    address to listen on (default 127.0.0.1:8080)
 //	-store   memory (the default, with demo organizations), a
-//	         postgres:// URL (migrated at start) or a redis:// URL
+//	         postgres:// URL (migrated at start) or a redis:// URL; the
+//	         URL parameter schema (PostgreSQL, default orgkit) or prefix
+//	         (Redis keys) keeps several hosts apart on one server
 //	-tokens  a JSON file mapping bearer tokens to actors (see below)
 //
 // # Actors and tokens

@@ -32,7 +32,9 @@ func (s openedStore) Close() error {
 
 // openStore opens the store that -store names: "memory", or a postgres://
 // (postgresql://) or redis:// (rediss://) URL. A PostgreSQL schema is
-// migrated before use.
+// migrated before use. Two URL parameters of the host's own choose where
+// orgkit keeps its data, so several hosts can share one server: "schema"
+// for PostgreSQL (default orgkit) and "prefix" for Redis keys.
 func openStore(ctx context.Context, spec string) (openedStore, error) {
 	if spec == "" || spec == "memory" {
 		return openedStore{Store: memory.New()}, nil
@@ -41,8 +43,21 @@ func openStore(ctx context.Context, spec string) (openedStore, error) {
 	if err != nil {
 		return openedStore{}, errors.New("-store must be memory, postgres://… or redis://…")
 	}
+	// The drivers refuse parameters they do not know: take ours out.
+	own := func(name string) string {
+		q := u.Query()
+		v := q.Get(name)
+		q.Del(name)
+		u.RawQuery = q.Encode()
+		spec = u.String()
+		return v
+	}
 	switch u.Scheme {
 	case "postgres", "postgresql":
+		var opts []postgres.Option
+		if schema := own("schema"); schema != "" {
+			opts = append(opts, postgres.WithSchema(schema))
+		}
 		pool, err := pgxpool.New(ctx, spec)
 		if err != nil {
 			return openedStore{}, fmt.Errorf("postgres: %w", err)
@@ -51,19 +66,23 @@ func openStore(ctx context.Context, spec string) (openedStore, error) {
 			pool.Close()
 			return openedStore{}, fmt.Errorf("postgres: %w", err)
 		}
-		st := postgres.New(pool)
+		st := postgres.New(pool, opts...)
 		if err := st.Migrate(ctx); err != nil {
 			pool.Close()
 			return openedStore{}, fmt.Errorf("postgres: migrate: %w", err)
 		}
 		return openedStore{Store: st, closeFn: pool.Close}, nil
 	case "redis", "rediss":
+		var stOpts []redis.Option
+		if prefix := own("prefix"); prefix != "" {
+			stOpts = append(stOpts, redis.WithKeyPrefix(prefix))
+		}
 		opts, err := goredis.ParseURL(spec)
 		if err != nil {
 			return openedStore{}, fmt.Errorf("redis: %w", err)
 		}
 		client := goredis.NewClient(opts)
-		st, err := redis.New(ctx, client)
+		st, err := redis.New(ctx, client, stOpts...)
 		if err != nil {
 			client.Close()
 			return openedStore{}, fmt.Errorf("redis: %w", err)

@@ -6,43 +6,95 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	goredis "github.com/redis/go-redis/v9"
 )
 
-// serviceStore opens a real service named by the environment, or its
-// local default. Under CI a service that cannot be reached fails the test.
-func serviceStore(t *testing.T, env, def string) openedStore {
+// serviceStore opens a store on a real service. Under CI a service that
+// cannot be reached fails the test.
+func serviceStore(t *testing.T, spec string) openedStore {
 	t.Helper()
-	spec := os.Getenv(env)
-	if spec == "" {
-		spec = def
-	}
 	st, err := openStore(context.Background(), spec)
 	if err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s: %v", env, err)
+			t.Fatalf("%v", err)
 		}
-		t.Skipf("%s not reachable (%v); set %s", env, err, env)
+		t.Skipf("store not reachable (%v); set SALESHUB_TEST_POSTGRES or SALESHUB_TEST_REDIS", err)
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func withParam(raw, name, value string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	q := u.Query()
+	q.Set(name, value)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func dropSchema(t *testing.T, pgURL, schema string) {
+	conn, err := pgx.Connect(context.Background(), pgURL)
+	if err != nil {
+		return // nothing was created
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
+		t.Errorf("drop schema %s: %v", schema, err)
+	}
+}
+
+func deleteKeys(t *testing.T, redisURL, prefix string) {
+	opts, err := goredis.ParseURL(redisURL)
+	if err != nil {
+		return
+	}
+	c := goredis.NewClient(opts)
+	defer c.Close()
+	ctx := context.Background()
+	iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+	for iter.Next(ctx) {
+		c.Del(ctx, iter.Val())
+	}
+	if err := iter.Err(); err != nil && !strings.Contains(err.Error(), "connect") {
+		t.Errorf("delete keys %s*: %v", prefix, err)
+	}
 }
 
 // TestPersistentStores runs the host on PostgreSQL and Redis: the demo data
 // is created once, and a second start over the same data finds it rather
 // than creating it again.
 func TestPersistentStores(t *testing.T) {
-	schema := "saleshub_" + strings.ReplaceAll(uuid.NewString()[:8], "-", "")
+	// Each run keeps its data apart, in a schema or under a key prefix of
+	// its own, and removes it afterwards.
+	tag := strings.ReplaceAll(uuid.NewString()[:8], "-", "")
+	schema, prefix := "saleshub_"+tag, "saleshub:"+tag+":"
+	pgURL := envOr("SALESHUB_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test")
+	redisURL := envOr("SALESHUB_TEST_REDIS", "redis://127.0.0.1:6379/0")
 	for name, st := range map[string]func() openedStore{
 		"postgres": func() openedStore {
-			return serviceStore(t, "SALESHUB_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test?search_path="+schema)
+			t.Cleanup(func() { dropSchema(t, pgURL, schema) })
+			return serviceStore(t, withParam(pgURL, "schema", schema))
 		},
 		"redis": func() openedStore {
-			return serviceStore(t, "SALESHUB_TEST_REDIS", "redis://127.0.0.1:6379/15")
+			t.Cleanup(func() { deleteKeys(t, redisURL, prefix) })
+			return serviceStore(t, withParam(redisURL, "prefix", prefix))
 		},
 	} {
 		t.Run(name, func(t *testing.T) {

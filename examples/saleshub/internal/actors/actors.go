@@ -2,7 +2,7 @@
 // actors, and gives each provider its Admin Organization.
 //
 // A tokens file is a JSON object whose keys are tokens and whose values are
-// actors, as orgkit's DOMAIN.md describes them:
+// actors, as package org describes them (org.Staff, org.CustomerMember):
 //
 //	{
 //	  "3c1f…": {"provider_id": "…", "kind": "staff", "user_id": "ada",
