@@ -59,6 +59,9 @@ type captureKey struct{}
 type captured struct {
 	sql  string
 	args []any
+	// batch holds the statements of a batch, sent in one round trip; sql is
+	// empty then.
+	batch []captured
 }
 
 type captureTracer struct{}
@@ -71,6 +74,21 @@ func (captureTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.Tra
 }
 
 func (captureTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (captureTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
+	if c, ok := ctx.Value(captureKey{}).(*[]captured); ok {
+		var b []captured
+		for _, q := range d.Batch.QueuedQueries {
+			b = append(b, captured{sql: q.SQL, args: slices.Clone(q.Arguments)})
+		}
+		*c = append(*c, captured{batch: b})
+	}
+	return ctx
+}
+
+func (captureTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+
+func (captureTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 
 func benchSetup(b *testing.B) *benchEnv {
 	b.Helper()
@@ -326,36 +344,79 @@ func decodeOrg(doc []byte) (*org.Organization, error) {
 	return org.Rehydrate(s)
 }
 
-// replay runs captured statements by hand: the baseline of a read is the
-// adapter's own SQL without the adapter.
+// replay runs captured statements by hand, as the adapter sent them (same
+// execution mode, batches as batches), decoding every document they
+// return: the baseline of a read is the adapter's own SQL without the
+// adapter.
 func replay(ctx context.Context, pool *pgxpool.Pool, stmts []captured) error {
 	for _, st := range stmts {
-		// The adapter runs searches as unnamed statements; so does the
-		// baseline.
-		rows, err := pool.Query(ctx, st.sql, append([]any{pgx.QueryExecModeExec}, st.args...)...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			vals := rows.RawValues()
-			if len(rows.FieldDescriptions()) == 2 {
-				var doc []byte
-				var f int
-				if err := rows.Scan(&doc, &f); err != nil {
-					return err
-				}
-				if _, err := decodeOrg(doc); err != nil {
-					return err
-				}
+		if st.batch == nil {
+			rows, err := pool.Query(ctx, st.sql, st.args...)
+			if err != nil {
+				return err
 			}
-			_ = vals
+			if err := decodeDocs(rows); err != nil {
+				return err
+			}
+			continue
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		b := &pgx.Batch{}
+		for _, q := range st.batch {
+			b.Queue(q.sql, q.args...)
+		}
+		br := pool.SendBatch(ctx, b)
+		for range st.batch {
+			rows, err := br.Query()
+			if err == nil {
+				err = decodeDocs(rows)
+			}
+			if err != nil {
+				br.Close()
+				return err
+			}
+		}
+		if err := br.Close(); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// decodeDocs reads rows and decodes the organizations of their "doc"
+// column.
+func decodeDocs(rows pgx.Rows) error {
+	defer rows.Close()
+	col := -1
+	for i, f := range rows.FieldDescriptions() {
+		if f.Name == "doc" {
+			col = i
+		}
+	}
+	for rows.Next() {
+		if col < 0 {
+			continue
+		}
+		if doc := rows.RawValues()[col]; doc != nil {
+			var raw json.RawMessage
+			if err := rows.Scan(scanAt(len(rows.FieldDescriptions()), col, &raw)...); err != nil {
+				return err
+			}
+			if _, err := decodeOrg(raw); err != nil {
+				return err
+			}
+		}
+	}
+	return rows.Err()
+}
+
+// scanAt returns Scan targets that keep only column col, into dst.
+func scanAt(n, col int, dst any) []any {
+	out := make([]any, n)
+	for i := range out {
+		out[i] = new(any)
+	}
+	out[col] = dst
+	return out
 }
 
 func digitsOf(e164 string) string { return strings.TrimPrefix(e164, "+") }
@@ -488,9 +549,9 @@ func (h *handWriter) create(ctx context.Context, o *org.Organization, ev org.Eve
 		return err
 	}
 	if len(o.Numbers()) > 0 {
-		if _, err := tx.Exec(ctx, "INSERT INTO "+h.numbers+" (provider_id, digits, number, organization_id)"+
-			" SELECT $1, u.d, u.n, $2 FROM unnest($3::text[], $4::text[]) AS u(d, n) ON CONFLICT DO NOTHING RETURNING digits",
-			o.ProviderID(), o.ID(), o.SearchKeys().Numbers, o.Numbers()); err != nil {
+		if _, err := tx.Exec(ctx, "INSERT INTO "+h.numbers+" (provider_id, digits, number, organization_id, name_fold)"+
+			" SELECT $1, u.d, u.n, $2, $3 FROM unnest($4::text[], $5::text[]) AS u(d, n) ON CONFLICT DO NOTHING RETURNING digits",
+			o.ProviderID(), o.ID(), o.SearchKeys().Name, o.SearchKeys().Numbers, o.Numbers()); err != nil {
 			return err
 		}
 	}
@@ -530,6 +591,12 @@ func (h *handWriter) update(ctx context.Context, pid, id uuid.UUID, change func(
 	}
 	if _, err := tx.Exec(ctx, h.updateOrg, args...); err != nil {
 		return err
+	}
+	if k := next.SearchKeys(); k.Name != cur.SearchKeys().Name && len(k.Numbers) > 0 {
+		if _, err := tx.Exec(ctx, "UPDATE "+h.numbers+" SET name_fold = $1 WHERE provider_id = $2 AND organization_id = $3",
+			k.Name, next.ProviderID(), next.ID()); err != nil {
+			return err
+		}
 	}
 	if _, err := tx.Exec(ctx, "INSERT INTO "+h.evs+" (provider_id, organization_id, version, id, doc) VALUES ($1, $2, $3, $4, $5)",
 		ev.ProviderID, ev.OrganizationID, ev.Version, ev.ID, evDoc); err != nil {
@@ -648,7 +715,7 @@ func BenchmarkImport(b *testing.B) {
 			raw[i].orgs = append(raw[i].orgs, args)
 			k := it.Organization.SearchKeys()
 			for j, n := range it.Organization.Numbers() {
-				raw[i].numbers = append(raw[i].numbers, []any{it.Organization.ProviderID(), k.Numbers[j], n, it.Organization.ID()})
+				raw[i].numbers = append(raw[i].numbers, []any{it.Organization.ProviderID(), k.Numbers[j], n, it.Organization.ID(), k.Name})
 			}
 			doc, err := json.Marshal(it.Event)
 			if err != nil {
@@ -672,7 +739,7 @@ func BenchmarkImport(b *testing.B) {
 			}{
 				{"organizations", []string{"provider_id", "id", "version", "name_fold", "customer_reference_fold",
 					"external_contract_fold", "status", "managed_by", "tag_folds", "doc"}, raw[i].orgs},
-				{"numbers", []string{"provider_id", "digits", "number", "organization_id"}, raw[i].numbers},
+				{"numbers", []string{"provider_id", "digits", "number", "organization_id", "name_fold"}, raw[i].numbers},
 				{"events", []string{"provider_id", "organization_id", "version", "id", "doc"}, raw[i].events},
 			} {
 				if _, err := tx.CopyFrom(ctx, pgx.Identifier{e.schema, c.table}, c.cols, pgx.CopyFromRows(c.rows)); err != nil {

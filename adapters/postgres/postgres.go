@@ -232,7 +232,11 @@ func build(stmt sq.Sqlizer) (string, []any, error) {
 // inTx runs fn in a transaction (a savepoint inside a caller's), commits
 // when fn returns nil and rolls back otherwise. When the Store owns the
 // transaction, a serialization failure or deadlock runs it again, fn
-// included, up to the configured number of attempts.
+// included, up to the configured number of attempts; so does a connection
+// that broke before a statement of the transaction reached the server, as
+// pgconn.SafeToRetry reports: the transaction cannot have committed. No
+// statement is resent on its own, and a COMMIT left unanswered is
+// org.ErrOutcomeUnknown, never retried.
 func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	attempts := 1
 	if s.ownTx {
@@ -273,10 +277,16 @@ func (s *Store) tryTx(ctx context.Context, fn func(tx pgx.Tx) error) (err error)
 	if err := fn(tx); err != nil {
 		return err
 	}
+	if err := ctx.Err(); err != nil {
+		return err // the deferred rollback ends the transaction
+	}
 	if err := tx.Commit(ctx); err != nil {
 		var pe *pgconn.PgError
 		if s.ownTx && !errors.As(err, &pe) {
-			// The server did not answer the commit: it may have happened.
+			// The COMMIT may have reached the server, which did not answer:
+			// it may have happened. pgconn.SafeToRetry cannot tell here:
+			// pgx v5.12.0 reports a reply lost after the COMMIT was sent as
+			// "conn closed", which it calls safe to retry.
 			return fmt.Errorf("%w: postgres: commit: %w", org.ErrOutcomeUnknown, translateCtx(ctx, err))
 		}
 		return translateCtx(ctx, fmt.Errorf("postgres: commit: %w", err))
@@ -291,9 +301,15 @@ const (
 	codeDeadlockDetected     = "40P01"
 )
 
+// retryable reports failures after which the Store runs the whole
+// transaction again: a serialization failure or deadlock, or a connection
+// that broke before the failing statement reached the server.
 func retryable(err error) bool {
 	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == codeSerializationFailure || pe.Code == codeDeadlockDetected)
+	if errors.As(err, &pe) {
+		return pe.Code == codeSerializationFailure || pe.Code == codeDeadlockDetected
+	}
+	return pgconn.SafeToRetry(err) && !errors.Is(err, org.ErrOutcomeUnknown)
 }
 
 // constraintFields maps unique constraints to the field a DuplicateError

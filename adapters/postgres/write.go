@@ -199,9 +199,9 @@ func (s *Store) addNumbers(ctx context.Context, tx pgx.Tx, row orgRow, digits, n
 	}
 	// Sorted, so that two transactions claiming the same numbers take their
 	// locks in one order and cannot deadlock.
-	rows, err := s.query(ctx, tx, sq.Expr("INSERT INTO "+s.t.numbers+" (provider_id, digits, number, organization_id)"+
-		" SELECT ?::uuid, u.d, u.n, ?::uuid FROM unnest(?::text[], ?::text[]) AS u(d, n) ORDER BY u.d"+
-		" ON CONFLICT DO NOTHING RETURNING digits", row.providerID, row.id, digits, numbers))
+	rows, err := s.query(ctx, tx, sq.Expr("INSERT INTO "+s.t.numbers+" (provider_id, digits, number, organization_id, name_fold)"+
+		" SELECT ?::uuid, u.d, u.n, ?::uuid, ?::text FROM unnest(?::text[], ?::text[]) AS u(d, n) ORDER BY u.d"+
+		" ON CONFLICT DO NOTHING RETURNING digits", row.providerID, row.id, row.nameFold, digits, numbers))
 	if err != nil {
 		return translateCtx(ctx, err)
 	}
@@ -306,6 +306,14 @@ func (s *Store) write(ctx context.Context, tx pgx.Tx, cur, next *org.Organizatio
 			return translateCtx(ctx, err)
 		}
 	}
+	if len(old) > len(gone) && cur.SearchKeys().Name != row.nameFold {
+		// The numbers kept carry the name for number search's order.
+		_, err := s.exec(ctx, tx, psql.Update(s.t.numbers).Set("name_fold", row.nameFold).
+			Where("provider_id = ? AND organization_id = ?", row.providerID, row.id))
+		if err != nil {
+			return translateCtx(ctx, err)
+		}
+	}
 	if err := s.addNumbers(ctx, tx, row, addDigits, addNumbers); err != nil {
 		return err
 	}
@@ -382,7 +390,7 @@ func (s *Store) Import(ctx context.Context, items []org.Imported) error {
 		}
 		orgs = append(orgs, row.values())
 		for i, d := range row.digits {
-			numbers = append(numbers, []any{row.providerID, d, row.numbers[i], row.id})
+			numbers = append(numbers, []any{row.providerID, d, row.numbers[i], row.id, row.nameFold})
 		}
 		doc, err := encodeEvent(it.Event)
 		if err != nil {
@@ -396,7 +404,7 @@ func (s *Store) Import(ctx context.Context, items []org.Imported) error {
 			return translateCtx(ctx, err)
 		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{s.cfg.schema, "numbers"},
-			[]string{"provider_id", "digits", "number", "organization_id"}, pgx.CopyFromRows(numbers)); err != nil {
+			[]string{"provider_id", "digits", "number", "organization_id", "name_fold"}, pgx.CopyFromRows(numbers)); err != nil {
 			return translateCtx(ctx, err)
 		}
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{s.cfg.schema, "events"},

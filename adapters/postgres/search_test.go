@@ -1,0 +1,149 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/orgkit/orgkit/adapters/memory"
+	"github.com/orgkit/orgkit/org"
+	"github.com/orgkit/orgkit/ownership"
+	"github.com/orgkit/orgkit/search"
+)
+
+// TestSearchMatchesMemory pages through searches of crowded keys (names,
+// references, contracts and numbers that share prefixes and substrings)
+// in this store and in the memory store, the reference, loaded with the
+// same organizations.
+func TestSearchMatchesMemory(t *testing.T) {
+	ctx := context.Background()
+	pool := sharedPool(t)
+	provider := org.Provider{ID: uuid.New(), AdminOrganizationID: uuid.New()}
+	r := rand.New(rand.NewPCG(4, 2))
+	words := []string{"ab", "abc", "ba", "cab", "b", "ab1", "4420"}
+	pick := func() string { return words[r.IntN(len(words))] }
+	var items []org.Imported
+	now := time.Now().UTC()
+	for i := range 120 {
+		in := org.CreateInput{Name: pick() + " " + pick(), ManagedBy: ownership.ServiceProvider, Country: "GB"}
+		if r.IntN(3) > 0 {
+			in.CustomerReference = fmt.Sprintf("%s%d", pick(), i)
+		}
+		if r.IntN(3) == 0 {
+			in.ExternalContract = fmt.Sprintf("%s-%d", pick(), i)
+		}
+		for j := range r.IntN(3) {
+			in.Numbers = append(in.Numbers, fmt.Sprintf("+44207946%04d", 3*i+j))
+		}
+		if r.IntN(4) == 0 {
+			in.BuyerTags = []string{"gold"}
+		}
+		o, err := org.New(provider.ID, in, nil, now)
+		require.NoError(t, err, in)
+		s := o.Snapshot()
+		items = append(items, org.Imported{Organization: o, Event: org.Event{ID: uuid.Must(uuid.NewV7()),
+			OrganizationID: o.ID(), ProviderID: provider.ID, Version: 1, Actor: org.ActorRef{Kind: "system", ID: "test"},
+			Time: now, Type: org.EventImported, After: &s}})
+	}
+	mem := memory.New()
+	require.NoError(t, mem.Import(ctx, items))
+	stores := map[string]org.Store{
+		"default": newStore(t, pool),
+	}
+	for _, s := range stores {
+		require.NoError(t, s.(org.Importer).Import(ctx, items))
+	}
+	texts := []string{"", "ab", "abc", "ab1", "b", "ba", "cab ab", "b ab", "4420", "44207946", "4420794601",
+		"+44 20 7946 01", "ab1 4", "ab12", "cab-", items[7].Organization.ID().String()}
+	for _, text := range texts {
+		for _, q := range []search.Query{{Text: text, Limit: 3}, {Text: text, Limit: 20},
+			{Text: text, Limit: 4, Filter: search.Filter{Tags: []string{"gold"}}}} {
+			plan, err := search.Compile(provider.ID.String(), q)
+			require.NoError(t, err)
+			want := pages(t, ctx, mem, plan)
+			if q.Filter.Tags == nil {
+				require.NotEmpty(t, want, "%q finds nothing: a useless case", text)
+			}
+			for name, s := range stores {
+				assert.Equal(t, want, pages(t, ctx, s, plan), "%s store, %+v", name, q)
+			}
+		}
+	}
+}
+
+// pages returns every hit of plan, page after page, as id and match.
+func pages(t *testing.T, ctx context.Context, s org.Store, plan search.Plan) []string {
+	t.Helper()
+	var out []string
+	for {
+		res, err := s.Search(ctx, plan)
+		require.NoError(t, err)
+		require.LessOrEqual(t, len(res.Hits), plan.Limit+1)
+		for _, h := range res.Hits[:min(len(res.Hits), plan.Limit)] {
+			out = append(out, h.Organization.ID().String()+" "+h.Match.String())
+		}
+		if len(res.Hits) <= plan.Limit {
+			return out
+		}
+		last := res.Hits[plan.Limit-1]
+		pos := search.PositionOf(last.Match, last.Organization.SearchKeys().Name, last.Organization.ID().String())
+		plan.After = &pos
+	}
+}
+
+// TestNumberSearchFollowsRename checks that number search, which orders
+// numbers by the name kept beside them, sees a rename: the renamed
+// organization moves within the page, in both tiers, as in the memory
+// store.
+func TestNumberSearchFollowsRename(t *testing.T) {
+	ctx := context.Background()
+	provider := org.Provider{ID: uuid.New(), AdminOrganizationID: uuid.New()}
+	now := time.Now().UTC()
+	var items []org.Imported
+	for i, name := range []string{"Bravo", "Charlie", "Delta", "Echo"} {
+		in := org.CreateInput{Name: name, ManagedBy: ownership.ServiceProvider, Country: "GB",
+			Numbers: []string{fmt.Sprintf("+44207946%04d", 10*i), fmt.Sprintf("+44207946%04d", 10*i+1)}}
+		o, err := org.New(provider.ID, in, nil, now)
+		require.NoError(t, err)
+		s := o.Snapshot()
+		items = append(items, org.Imported{Organization: o, Event: org.Event{ID: uuid.Must(uuid.NewV7()),
+			OrganizationID: o.ID(), ProviderID: provider.ID, Version: 1, Actor: org.ActorRef{Kind: "system", ID: "test"},
+			Time: now, Type: org.EventImported, After: &s}})
+	}
+	mem, pg := memory.New(), newStore(t, sharedPool(t))
+	stores := []org.Store{mem, pg}
+	for _, s := range stores {
+		require.NoError(t, s.(org.Importer).Import(ctx, items))
+	}
+	// Echo becomes Alpha, keeping one number and taking a new one.
+	echo := items[3].Organization
+	for _, s := range stores {
+		_, err := s.Update(ctx, provider.ID, echo.ID(), func(cur *org.Organization) (org.Change, error) {
+			next, ev, err := changed(cur, func(s org.Snapshot) org.Snapshot {
+				s.Name = "Alpha"
+				s.Numbers = []string{s.Numbers[0], "+442079460099"}
+				return s
+			})
+			return org.Change{Organization: next, Event: ev}, err
+		})
+		require.NoError(t, err)
+	}
+	for _, text := range []string{"4420794600", "442079460030", "+44 20 7946 0099", "44207946"} {
+		for _, limit := range []int{1, 2, 10} {
+			plan, err := search.Compile(provider.ID.String(), search.Query{Text: text, Limit: limit})
+			require.NoError(t, err)
+			want := pages(t, ctx, mem, plan)
+			require.NotEmpty(t, want, text)
+			assert.Equal(t, want, pages(t, ctx, pg, plan), "%q limit %d", text, limit)
+			if text == "44207946" {
+				assert.Equal(t, echo.ID().String()+" prefix/number", want[0], "the renamed organization comes first")
+			}
+		}
+	}
+}
