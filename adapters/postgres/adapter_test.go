@@ -85,6 +85,12 @@ func TestCallerTransaction(t *testing.T) {
 	})
 
 	t.Run("CommitsWithTheCallersRows", func(t *testing.T) {
+		// Made first: while the caller's transaction holds a change of the
+		// provider, the provider's other changes wait for its commit.
+		taken := storetest.ProviderInput("Holder")
+		taken.ExternalContract = "EC-TX"
+		b.MustCreate(t, b.Staff1, taken)
+
 		tx, err := pool.Begin(ctx)
 		require.NoError(t, err)
 		defer func() { _ = tx.Rollback(ctx) }()
@@ -93,9 +99,6 @@ func TestCallerTransaction(t *testing.T) {
 		require.NoError(t, err)
 		// A failed change inside the transaction leaves it usable: each store
 		// operation runs in a savepoint.
-		taken := storetest.ProviderInput("Holder")
-		taken.ExternalContract = "EC-TX"
-		b.MustCreate(t, b.Staff1, taken)
 		_, err = svc.Update(ctx, b.Staff1, o.ID(), org.Update{ExternalContract: &taken.ExternalContract})
 		require.ErrorIs(t, err, org.ErrDuplicate)
 		_, err = svc.SetBuyerTags(ctx, b.Staff1, o.ID(), []string{"gold"})
@@ -191,15 +194,14 @@ func TestUniqueViolationUnderRace(t *testing.T) {
 }
 
 // TestEventsNeverSkipALateCommit holds a transaction that wrote an event
-// open while a later one commits: the reader is not shown the later event
-// until the earlier commits, then reads both, in order, none skipped.
+// open while another change of the same provider is made: the later change
+// waits for the earlier one's commit, the reader is shown neither until the
+// first commits, then both, in order, none skipped.
 func TestEventsNeverSkipALateCommit(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := sharedPool(t)
 	st := newStore(t, pool)
-	// impatient returns at once with what is settled.
-	impatient := postgres.New(pool, postgres.WithSchema(st.Schema()), postgres.WithEventSettle(0))
 	b := storetest.Setup(t, func(*testing.T) org.Store { return st })
 
 	first := b.MustCreate(t, b.Staff1, storetest.ProviderInput("First"))
@@ -214,14 +216,29 @@ func TestEventsNeverSkipALateCommit(t *testing.T) {
 	slow, err := org.NewService(st.WithTx(tx), org.NewProviderSet(b.P1, b.P2)).
 		Create(ctx, b.Staff1, storetest.ProviderInput("Slow"))
 	require.NoError(t, err)
-	fast := b.MustCreate(t, b.Staff1, storetest.ProviderInput("Fast"))
 
-	page, err = impatient.Events(ctx, org.EventQuery{ProviderID: b.P1.ID, After: cursor})
+	fastDone := make(chan *org.Organization, 1)
+	go func() {
+		o, err := b.Service.Create(ctx, b.Staff1, storetest.ProviderInput("Fast"))
+		assert.NoError(t, err)
+		fastDone <- o
+	}()
+	select {
+	case <-fastDone:
+		t.Fatal("a later change of the provider committed before the open one")
+	case <-time.After(200 * time.Millisecond):
+	}
+	page, err = st.Events(ctx, org.EventQuery{ProviderID: b.P1.ID, After: cursor})
 	require.NoError(t, err)
-	assert.Empty(t, page.Events, "the fast event waits behind the open transaction")
+	assert.Empty(t, page.Events, "nothing new is committed yet")
 	assert.Equal(t, cursor, page.Next)
 
+	// Another provider's changes do not wait.
+	b.MustCreate(t, b.Staff2, storetest.ProviderInput("Elsewhere"))
+
 	require.NoError(t, tx.Commit(ctx))
+	fast := <-fastDone
+	require.NotNil(t, fast)
 	page, err = st.Events(ctx, org.EventQuery{ProviderID: b.P1.ID, After: cursor})
 	require.NoError(t, err)
 	require.Len(t, page.Events, 2)
@@ -230,32 +247,26 @@ func TestEventsNeverSkipALateCommit(t *testing.T) {
 	assert.NotEqual(t, first.ID(), page.Events[0].OrganizationID)
 }
 
-func TestEventsWaitForStragglers(t *testing.T) {
+// TestEventsIgnoreUnrelatedTransactions keeps a transaction open that
+// writes nothing of orgkit's: the provider feed shows a change at once.
+func TestEventsIgnoreUnrelatedTransactions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := sharedPool(t)
-	st := newStore(t, pool, postgres.WithEventSettle(5*time.Second))
+	st := newStore(t, pool)
 	b := storetest.Setup(t, func(*testing.T) org.Store { return st })
 
 	tx, err := pool.Begin(ctx)
 	require.NoError(t, err)
-	_, err = org.NewService(st.WithTx(tx), org.NewProviderSet(b.P1, b.P2)).
-		Create(ctx, b.Staff1, storetest.ProviderInput("Straggler"))
-	if err != nil {
-		_ = tx.Rollback(ctx)
-		t.Fatal(err)
-	}
-	ended := make(chan struct{})
-	defer func() { <-ended }()
-	go func() {
-		defer close(ended)
-		time.Sleep(50 * time.Millisecond)
-		_ = tx.Rollback(ctx)
-	}()
-	b.MustCreate(t, b.Staff1, storetest.ProviderInput("Prompt"))
+	defer func() { _ = tx.Rollback(ctx) }()
+	_, err = tx.Exec(ctx, "SELECT pg_current_xact_id()") // an older transaction id, still running
+	require.NoError(t, err)
+
+	o := b.MustCreate(t, b.Staff1, storetest.ProviderInput("Prompt"))
 	page, err := st.Events(ctx, org.EventQuery{ProviderID: b.P1.ID})
 	require.NoError(t, err)
-	require.Len(t, page.Events, 1, "read once the straggler ended")
+	require.Len(t, page.Events, 1)
+	assert.Equal(t, o.ID(), page.Events[0].OrganizationID)
 }
 
 func TestCancelledContext(t *testing.T) {

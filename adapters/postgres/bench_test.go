@@ -501,11 +501,19 @@ type handWriter struct {
 	pool                 *pgxpool.Pool
 	orgs, numbers, evs   string
 	insertOrg, updateOrg string
+	insertEvent          string
 }
 
 func newHandWriter(e *benchEnv) *handWriter {
 	q := func(t string) string { return pgx.Identifier{e.schema, t}.Sanitize() }
 	h := &handWriter{pool: e.pool, orgs: q("organizations"), numbers: q("numbers"), evs: q("events")}
+	// The event takes the next position of the provider's feed, as the
+	// store's does.
+	feeds := q("provider_feeds")
+	h.insertEvent = "WITH p AS (INSERT INTO " + feeds + " (provider_id, position) VALUES ($1, 1)" +
+		" ON CONFLICT (provider_id) DO UPDATE SET position = " + feeds + ".position + 1 RETURNING position)" +
+		" INSERT INTO " + h.evs + " (provider_id, organization_id, version, id, doc, position)" +
+		" SELECT $1, $2, $3, $4, $5, position FROM p"
 	h.insertOrg = "INSERT INTO " + h.orgs + " (provider_id, id, version, name_fold, customer_reference_fold," +
 		" external_contract_fold, status, managed_by, tag_folds, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
 	h.updateOrg = "UPDATE " + h.orgs + " SET version = $3, name_fold = $4, customer_reference_fold = $5," +
@@ -555,7 +563,7 @@ func (h *handWriter) create(ctx context.Context, o *org.Organization, ev org.Eve
 			return err
 		}
 	}
-	if _, err := tx.Exec(ctx, "INSERT INTO "+h.evs+" (provider_id, organization_id, version, id, doc) VALUES ($1, $2, $3, $4, $5)",
+	if _, err := tx.Exec(ctx, h.insertEvent,
 		ev.ProviderID, ev.OrganizationID, ev.Version, ev.ID, evDoc); err != nil {
 		return err
 	}
@@ -598,7 +606,7 @@ func (h *handWriter) update(ctx context.Context, pid, id uuid.UUID, change func(
 			return err
 		}
 	}
-	if _, err := tx.Exec(ctx, "INSERT INTO "+h.evs+" (provider_id, organization_id, version, id, doc) VALUES ($1, $2, $3, $4, $5)",
+	if _, err := tx.Exec(ctx, h.insertEvent,
 		ev.ProviderID, ev.OrganizationID, ev.Version, ev.ID, evDoc); err != nil {
 		return err
 	}
@@ -721,7 +729,7 @@ func BenchmarkImport(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			raw[i].events = append(raw[i].events, []any{it.Event.ProviderID, it.Event.OrganizationID, int64(1), it.Event.ID, doc})
+			raw[i].events = append(raw[i].events, []any{it.Event.ProviderID, it.Event.OrganizationID, int64(1), it.Event.ID, doc, int64(0)})
 		}
 	}
 	interleave(b,
@@ -732,6 +740,18 @@ func BenchmarkImport(b *testing.B) {
 				return err
 			}
 			defer tx.Rollback(ctx)
+			// Reserve the batch's positions of the provider's feed, as the
+			// store does, with one statement.
+			var last int64
+			feeds := pgx.Identifier{e.schema, "provider_feeds"}.Sanitize()
+			if err := tx.QueryRow(ctx, "INSERT INTO "+feeds+" (provider_id, position) VALUES ($1, $2)"+
+				" ON CONFLICT (provider_id) DO UPDATE SET position = "+feeds+".position + EXCLUDED.position RETURNING position",
+				raw[i].events[0][0], int64(len(raw[i].events))).Scan(&last); err != nil {
+				return err
+			}
+			for j, row := range raw[i].events {
+				row[5] = last - int64(len(raw[i].events)) + 1 + int64(j)
+			}
 			for _, c := range []struct {
 				table string
 				cols  []string
@@ -740,7 +760,7 @@ func BenchmarkImport(b *testing.B) {
 				{"organizations", []string{"provider_id", "id", "version", "name_fold", "customer_reference_fold",
 					"external_contract_fold", "status", "managed_by", "tag_folds", "doc"}, raw[i].orgs},
 				{"numbers", []string{"provider_id", "digits", "number", "organization_id", "name_fold"}, raw[i].numbers},
-				{"events", []string{"provider_id", "organization_id", "version", "id", "doc"}, raw[i].events},
+				{"events", []string{"provider_id", "organization_id", "version", "id", "doc", "position"}, raw[i].events},
 			} {
 				if _, err := tx.CopyFrom(ctx, pgx.Identifier{e.schema, c.table}, c.cols, pgx.CopyFromRows(c.rows)); err != nil {
 					return err

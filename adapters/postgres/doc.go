@@ -71,7 +71,12 @@
 // # Events
 //
 // Events are written in the change's transaction (an outbox). An
-// organization's events are read by version. The provider feed is ordered
-// by writing transaction and never skips an event whose transaction commits
-// late: see Store.Events.
+// organization's events are read by version. The provider feed is read by
+// position: each change takes its provider's next position as its last
+// statement, holding the provider's feed row until it commits, so positions
+// commit in order and a reader never skips an event that commits late, nor
+// waits for transactions of other providers or other applications. One
+// provider's commits take turns; a caller's transaction (Store.WithTx) that
+// has made a change holds its provider's other changes until it ends, so
+// commit it promptly. See Store.Events.
 package postgres

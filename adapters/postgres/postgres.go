@@ -32,9 +32,6 @@ const (
 	// DefaultMaxAttempts is how many times a transaction that orgkit owns is
 	// run when PostgreSQL reports a serialization failure or a deadlock.
 	DefaultMaxAttempts = 5
-	// DefaultEventSettle is how long Events waits, at most, for transactions
-	// that started writing before a stored event to end. See Store.Events.
-	DefaultEventSettle = time.Second
 )
 
 // db is what a Store runs statements on: a *pgxpool.Pool or a caller's
@@ -63,13 +60,12 @@ type Store struct {
 type config struct {
 	schema      string
 	maxAttempts int
-	settle      time.Duration
 }
 
 // tables holds the schema-qualified, quoted table names, made once from the
 // schema name so that no statement is built from unquoted text.
 type tables struct {
-	orgs, numbers, idem, events, migrations string
+	orgs, numbers, idem, events, feeds, migrations string
 }
 
 func newTables(schema string) tables {
@@ -79,6 +75,7 @@ func newTables(schema string) tables {
 		numbers:    q("numbers"),
 		idem:       q("idempotency_keys"),
 		events:     q("events"),
+		feeds:      q("provider_feeds"),
 		migrations: q("orgkit_migrations"),
 	}
 }
@@ -97,13 +94,6 @@ func WithMaxAttempts(n int) Option {
 	return func(c *config) { c.maxAttempts = max(n, 1) }
 }
 
-// WithEventSettle sets how long Events waits, at most, for running
-// transactions that hold back stored events (default DefaultEventSettle).
-// Zero returns at once with the events that are settled.
-func WithEventSettle(d time.Duration) Option {
-	return func(c *config) { c.settle = max(d, 0) }
-}
-
 // New returns a Store on pool. It runs no statement and no migration: call
 // Migrate for that. Closing the Store does not close pool.
 //
@@ -112,7 +102,7 @@ func WithEventSettle(d time.Duration) Option {
 // pgx.QueryExecModeExec instead, which keeps arguments apart from SQL text
 // and also works behind transaction-pooling proxies.
 func New(pool *pgxpool.Pool, opts ...Option) *Store {
-	c := config{schema: DefaultSchema, maxAttempts: DefaultMaxAttempts, settle: DefaultEventSettle}
+	c := config{schema: DefaultSchema, maxAttempts: DefaultMaxAttempts}
 	for _, opt := range opts {
 		opt(&c)
 	}

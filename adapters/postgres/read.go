@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	sq "github.com/Masterminds/squirrel"
 	"github.com/google/uuid"
@@ -36,11 +35,11 @@ func (s *Store) get(ctx context.Context, q queryer, providerID, id uuid.UUID, lo
 	return decode(doc)
 }
 
-// Event cursors. A provider's feed is ordered by the writing transaction's
-// id and then a sequence number; an organization's by version. The prefix
-// keeps one kind from being taken for the other.
+// Event cursors. A provider's feed is ordered by position; an
+// organization's by version. The prefix keeps one kind from being taken for
+// the other.
 const (
-	providerCursorPrefix = "x"
+	providerCursorPrefix = "p"
 	orgCursorPrefix      = "v"
 )
 
@@ -51,17 +50,13 @@ var errEventCursor = fmt.Errorf("%w: malformed event cursor", org.ErrInvalid)
 // An organization's events are read by version: its row lock makes each
 // version commit after the one before, so none can appear behind a cursor.
 //
-// A provider's feed is ordered by (transaction id, sequence) and holds back
-// every event whose transaction id is not below the oldest transaction still
-// running in the database (pg_snapshot_xmin): transaction ids are handed out
-// before commit, so a transaction that began writing earlier may still
-// commit an event that sorts before the ones already visible. When such a
-// straggler holds back an event that is already committed, Events waits for
-// it (polling, up to WithEventSettle's duration) so that a reader sees a
-// change as soon as it is made; past that it returns the settled events, and
-// the rest follow on a later read. A transaction left open for long (any
-// transaction in the database, not only orgkit's) delays the provider feed,
-// never reorders or loses it.
+// A provider's feed is read by position. Every change takes its provider's
+// next position as its last statement and holds the provider's feed row
+// until it commits, so position n commits before n + 1 is given out: a
+// reader never finds an event behind its cursor, and never waits. The price
+// is that the commits of one provider's changes take turns (for the length
+// of a commit, or for the rest of a caller's transaction under WithTx, so
+// commit those promptly).
 func (s *Store) Events(ctx context.Context, q org.EventQuery) (org.EventPage, error) {
 	if err := s.check(ctx); err != nil {
 		return org.EventPage{}, err
@@ -114,68 +109,39 @@ func (s *Store) orgEvents(ctx context.Context, q org.EventQuery, limit int) (org
 }
 
 func (s *Store) providerEvents(ctx context.Context, q org.EventQuery, limit int) (org.EventPage, error) {
-	var afterXID, afterSeq int64
+	var after int64
 	if q.After != "" {
 		v, ok := strings.CutPrefix(q.After, providerCursorPrefix)
-		x, sqn, ok2 := strings.Cut(v, ".")
-		var err1, err2 error
-		afterXID, err1 = strconv.ParseInt(x, 10, 64)
-		afterSeq, err2 = strconv.ParseInt(sqn, 10, 64)
-		if !ok || !ok2 || err1 != nil || err2 != nil || afterXID < 0 || afterSeq < 0 {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if !ok || err != nil || n < 0 {
 			return org.EventPage{}, errEventCursor
 		}
+		after = n
 	}
-	// The horizon is taken in the same statement, so with the same snapshot,
-	// as the rows it is compared with.
-	stmt := psql.Select("e.xid", "e.seq", "e.doc", "e.xid < h.xmin").
-		Prefix("WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)").
-		From(s.t.events+" AS e, h").
-		Where("e.provider_id = ? AND (e.xid, e.seq) > (?, ?)", q.ProviderID, afterXID, afterSeq).
-		OrderBy("e.xid", "e.seq").Suffix("LIMIT ?", limit)
-	deadline := time.Now().Add(s.cfg.settle)
-	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
-		page, held, err := s.readProviderEvents(ctx, stmt, q.After)
-		if err != nil || !held || !time.Now().Add(wait).Before(deadline) {
-			return page, err
-		}
-		select {
-		case <-ctx.Done():
-			return org.EventPage{}, ctx.Err()
-		case <-time.After(wait):
-		}
-	}
-}
-
-// readProviderEvents reads one page of settled events and reports whether
-// a committed event was held back behind a running transaction.
-func (s *Store) readProviderEvents(ctx context.Context, stmt sq.SelectBuilder, after string) (org.EventPage, bool, error) {
-	rows, err := s.query(ctx, s.db, stmt)
+	rows, err := s.query(ctx, s.db, psql.Select("position", "doc").From(s.t.events).
+		Where("provider_id = ? AND position > ?", q.ProviderID, after).
+		OrderBy("position").Suffix("LIMIT ?", limit))
 	if err != nil {
-		return org.EventPage{}, false, translateCtx(ctx, err)
+		return org.EventPage{}, translateCtx(ctx, err)
 	}
-	page := org.EventPage{Next: after}
-	held := false
+	page := org.EventPage{Next: q.After}
 	var (
-		xid, seq int64
-		doc      []byte
-		settled  bool
+		pos int64
+		doc []byte
 	)
-	_, err = pgx.ForEachRow(rows, []any{&xid, &seq, &doc, &settled}, func() error {
-		if held = held || !settled; held {
-			return nil
-		}
+	_, err = pgx.ForEachRow(rows, []any{&pos, &doc}, func() error {
 		ev, err := decodeEvent(doc)
 		if err != nil {
 			return err
 		}
 		page.Events = append(page.Events, ev)
-		page.Next = providerCursorPrefix + strconv.FormatInt(xid, 10) + "." + strconv.FormatInt(seq, 10)
+		page.Next = providerCursorPrefix + strconv.FormatInt(pos, 10)
 		return nil
 	})
 	if err != nil {
-		return org.EventPage{}, false, translateCtx(ctx, err)
+		return org.EventPage{}, translateCtx(ctx, err)
 	}
-	return page, held, nil
+	return page, nil
 }
 
 // Walk implements org.Walker. Organizations are visited by id, index
@@ -228,7 +194,7 @@ func (s *Store) Walk(ctx context.Context, providerID uuid.UUID, v org.Visitor) e
 		}
 	}
 	if v.Event != nil {
-		err := s.each(ctx, psql.Select("doc").From(s.t.events).Where("provider_id = ?", providerID).OrderBy("xid", "seq"),
+		err := s.each(ctx, psql.Select("doc").From(s.t.events).Where("provider_id = ?", providerID).OrderBy("position"),
 			func(r pgx.CollectableRow) error {
 				var doc []byte
 				if err := r.Scan(&doc); err != nil {

@@ -1,10 +1,12 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	sq "github.com/Masterminds/squirrel"
@@ -217,11 +219,32 @@ func (s *Store) addNumbers(ctx context.Context, tx pgx.Tx, row orgRow, digits, n
 	return nil
 }
 
+// insertEvent records ev at the next position of its provider's feed. It
+// is the last statement of every change: taking the position locks the
+// provider's feed row until the commit, so positions commit in order and a
+// reader never finds one behind its cursor.
 func (s *Store) insertEvent(ctx context.Context, tx pgx.Tx, ev org.Event, doc []byte) error {
-	_, err := s.exec(ctx, tx, psql.Insert(s.t.events).
-		Columns("provider_id", "organization_id", "version", "id", "doc").
-		Values(ev.ProviderID, ev.OrganizationID, ev.Version, ev.ID, doc))
+	pos, err := s.takePositions(ctx, tx, ev.ProviderID, 1)
+	if err != nil {
+		return err
+	}
+	_, err = s.exec(ctx, tx, psql.Insert(s.t.events).
+		Columns("provider_id", "organization_id", "version", "id", "doc", "position").
+		Values(ev.ProviderID, ev.OrganizationID, ev.Version, ev.ID, doc, pos))
 	return translateCtx(ctx, err)
+}
+
+// takePositions reserves n positions of the provider's feed and returns the
+// first.
+func (s *Store) takePositions(ctx context.Context, tx pgx.Tx, providerID uuid.UUID, n int64) (int64, error) {
+	var last int64
+	err := s.queryRow(ctx, tx, psql.Insert(s.t.feeds).Columns("provider_id", "position").Values(providerID, n).
+		Suffix("ON CONFLICT (provider_id) DO UPDATE SET position = "+s.t.feeds+".position + EXCLUDED.position RETURNING position")).
+		Scan(&last)
+	if err != nil {
+		return 0, translateCtx(ctx, err)
+	}
+	return last - n + 1, nil
 }
 
 // Update implements org.Store. The organization's row is locked (SELECT
@@ -383,6 +406,10 @@ func (s *Store) Import(ctx context.Context, items []org.Imported) error {
 	orgs := make([][]any, 0, len(items))
 	var numbers [][]any
 	events := make([][]any, 0, len(items))
+	perProvider := map[uuid.UUID]int64{}
+	for _, it := range items {
+		perProvider[it.Event.ProviderID]++
+	}
 	for _, it := range items {
 		row, err := rowOf(it.Organization)
 		if err != nil {
@@ -397,7 +424,7 @@ func (s *Store) Import(ctx context.Context, items []org.Imported) error {
 			return err
 		}
 		ev := it.Event
-		events = append(events, []any{ev.ProviderID, ev.OrganizationID, ev.Version, ev.ID, doc})
+		events = append(events, []any{ev.ProviderID, ev.OrganizationID, ev.Version, ev.ID, doc, int64(0)})
 	}
 	return s.tryTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{s.cfg.schema, "organizations"}, orgColumns, pgx.CopyFromRows(orgs)); err != nil {
@@ -407,8 +434,25 @@ func (s *Store) Import(ctx context.Context, items []org.Imported) error {
 			[]string{"provider_id", "digits", "number", "organization_id", "name_fold"}, pgx.CopyFromRows(numbers)); err != nil {
 			return translateCtx(ctx, err)
 		}
+		// Positions last, as for every change: the feed rows stay locked
+		// only for the events' COPY and the commit.
+		// In a fixed order, so that two imports never wait on each other.
+		pids := slices.SortedFunc(maps.Keys(perProvider), func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+		next := make(map[uuid.UUID]int64, len(perProvider))
+		for _, pid := range pids {
+			first, err := s.takePositions(ctx, tx, pid, perProvider[pid])
+			if err != nil {
+				return err
+			}
+			next[pid] = first
+		}
+		for _, row := range events {
+			pid := row[0].(uuid.UUID)
+			row[5] = next[pid]
+			next[pid]++
+		}
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{s.cfg.schema, "events"},
-			[]string{"provider_id", "organization_id", "version", "id", "doc"}, pgx.CopyFromRows(events))
+			[]string{"provider_id", "organization_id", "version", "id", "doc", "position"}, pgx.CopyFromRows(events))
 		return translateCtx(ctx, err)
 	})
 }

@@ -139,7 +139,8 @@ func encodeRows(b *testing.B, batches [][]org.Imported) copyRows {
 			}
 			ev, err := json.Marshal(it.Event)
 			require.NoError(b, err)
-			r.events = append(r.events, []any{it.Event.ProviderID, it.Event.OrganizationID, it.Event.Version, it.Event.ID, ev})
+			r.events = append(r.events, []any{it.Event.ProviderID, it.Event.OrganizationID, it.Event.Version, it.Event.ID, ev,
+				int64(len(r.events) + 1)})
 		}
 	}
 	return r
@@ -165,7 +166,7 @@ func rawCopy(ctx context.Context, pool *pgxpool.Pool, schema string, r copyRows)
 			return err
 		}
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{schema, "events"},
-			[]string{"provider_id", "organization_id", "version", "id", "doc"}, pgx.CopyFromRows(r.events))
+			[]string{"provider_id", "organization_id", "version", "id", "doc", "position"}, pgx.CopyFromRows(r.events))
 		return err
 	})
 }

@@ -230,7 +230,7 @@ func TestRunPostgres(t *testing.T) {
 	assert.Contains(t, stdout.String(), "150 of 300 already stored")
 	assert.Contains(t, stdout.String(), "stored 150 organizations and 150 events")
 
-	st := postgres.New(pool, postgres.WithSchema(schema), postgres.WithEventSettle(0))
+	st := postgres.New(pool, postgres.WithSchema(schema))
 	checkLoaded(t, st, datagen.New(1, provider), 300)
 }
 
