@@ -19,6 +19,7 @@ import (
 
 	"github.com/orgkit/orgkit/adapters/postgres"
 	"github.com/orgkit/orgkit/billing"
+	"github.com/orgkit/orgkit/internal/testenv"
 	"github.com/orgkit/orgkit/org"
 	"github.com/orgkit/orgkit/ownership"
 	"github.com/orgkit/orgkit/search"
@@ -94,10 +95,7 @@ func benchSetup(b *testing.B) *benchEnv {
 	b.Helper()
 	bench.once.Do(func() { bench.env, bench.err = loadBench() })
 	if bench.err != nil {
-		if os.Getenv("CI") == "true" {
-			b.Fatal(bench.err)
-		}
-		b.Skip(bench.err)
+		testenv.Unavailable(b, "%v", bench.err)
 	}
 	return bench.env
 }
@@ -111,7 +109,7 @@ func loadBench() (*benchEnv, error) {
 			return nil, fmt.Errorf("%s=%q: want a number of at least 1000", benchOrgsEnv, v)
 		}
 	}
-	cfg, err := pgxpool.ParseConfig(databaseURL())
+	cfg, err := pgxpool.ParseConfig(testenv.PostgresURL())
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +119,7 @@ func loadBench() (*benchEnv, error) {
 		err = pool.Ping(ctx)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("PostgreSQL at %s cannot be reached: %w", databaseURL(), err)
+		return nil, fmt.Errorf("PostgreSQL at %s cannot be reached: %w", testenv.PostgresURL(), err)
 	}
 	e := &benchEnv{pool: pool, schema: fmt.Sprintf("orgkit_bench_%d", n)}
 	e.provider = org.Provider{ID: uuid.NewSHA1(uuid.NameSpaceOID, []byte("orgkit bench provider")), AdminOrganizationID: uuid.New()}

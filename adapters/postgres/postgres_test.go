@@ -14,27 +14,16 @@ import (
 
 	"github.com/orgkit/orgkit/adapters/postgres"
 	"github.com/orgkit/orgkit/adapters/storetest"
+	"github.com/orgkit/orgkit/internal/testenv"
 	"github.com/orgkit/orgkit/org"
 )
-
-// URLEnv names the environment variable that holds the test server's URL.
-const URLEnv = "ORGKIT_POSTGRES_URL"
-
-const defaultURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-
-func databaseURL() string {
-	if u := os.Getenv(URLEnv); u != "" {
-		return u
-	}
-	return defaultURL
-}
 
 // newPool connects to the test server, with tracer (which may be nil) on
 // every connection. It fails the test under CI=true when the server cannot
 // be reached, and skips it elsewhere.
 func newPool(t testing.TB, tracer pgx.QueryTracer) *pgxpool.Pool {
 	t.Helper()
-	cfg, err := pgxpool.ParseConfig(databaseURL())
+	cfg, err := pgxpool.ParseConfig(testenv.PostgresURL())
 	require.NoError(t, err)
 	cfg.MaxConns = 16
 	cfg.ConnConfig.Tracer = tracer
@@ -47,10 +36,7 @@ func newPool(t testing.TB, tracer pgx.QueryTracer) *pgxpool.Pool {
 		if pool != nil {
 			pool.Close()
 		}
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL at %s (set %s) cannot be reached: %v", databaseURL(), URLEnv, err)
-		}
-		t.Skipf("PostgreSQL at %s (set %s) cannot be reached: %v", databaseURL(), URLEnv, err)
+		testenv.Unavailable(t, "PostgreSQL at %s (set %s) cannot be reached: %v", testenv.PostgresURL(), testenv.PostgresURLEnv, err)
 	}
 	t.Cleanup(pool.Close)
 	return pool
@@ -67,7 +53,7 @@ var shared struct {
 func sharedPool(t testing.TB) *pgxpool.Pool {
 	t.Helper()
 	shared.once.Do(func() {
-		cfg, err := pgxpool.ParseConfig(databaseURL())
+		cfg, err := pgxpool.ParseConfig(testenv.PostgresURL())
 		if err != nil {
 			shared.err = err
 			return
@@ -79,10 +65,7 @@ func sharedPool(t testing.TB) *pgxpool.Pool {
 		}
 	})
 	if shared.err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL at %s (set %s) cannot be reached: %v", databaseURL(), URLEnv, shared.err)
-		}
-		t.Skipf("PostgreSQL at %s (set %s) cannot be reached: %v", databaseURL(), URLEnv, shared.err)
+		testenv.Unavailable(t, "PostgreSQL at %s (set %s) cannot be reached: %v", testenv.PostgresURL(), testenv.PostgresURLEnv, shared.err)
 	}
 	return shared.pool
 }

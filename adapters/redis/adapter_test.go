@@ -20,6 +20,7 @@ import (
 	"github.com/orgkit/orgkit/adapters/memory"
 	redisstore "github.com/orgkit/orgkit/adapters/redis"
 	"github.com/orgkit/orgkit/adapters/storetest"
+	"github.com/orgkit/orgkit/internal/testenv"
 	"github.com/orgkit/orgkit/org"
 	"github.com/orgkit/orgkit/ownership"
 	"github.com/orgkit/orgkit/search"
@@ -415,7 +416,7 @@ func searchData(t *testing.T, rng *rand.Rand, p uuid.UUID, n int) []*org.Organiz
 func TestNewRefusesEvictingPolicy(t *testing.T) {
 	ctx := context.Background()
 	if _, err := exec.LookPath("redis-server"); err != nil {
-		unavailable(t, "redis-server: %v", err)
+		testenv.Unavailable(t, "redis-server: %v", err)
 	}
 	port, err := freePort()
 	require.NoError(t, err)

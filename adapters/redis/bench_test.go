@@ -19,6 +19,7 @@ import (
 
 	redisstore "github.com/orgkit/orgkit/adapters/redis"
 	"github.com/orgkit/orgkit/datagen"
+	"github.com/orgkit/orgkit/internal/testenv"
 	"github.com/orgkit/orgkit/org"
 	"github.com/orgkit/orgkit/ownership"
 	"github.com/orgkit/orgkit/search"
@@ -66,7 +67,7 @@ func loadBenchEnv(b *testing.B) *benchEnv {
 	b.Helper()
 	bench.once.Do(func() { bench.env, bench.err = startBenchEnv() })
 	if bench.err != nil {
-		unavailable(b, "benchmark server: %v", bench.err)
+		testenv.Unavailable(b, "benchmark server: %v", bench.err)
 	}
 	return bench.env
 }

@@ -21,6 +21,7 @@ import (
 
 	redisstore "github.com/orgkit/orgkit/adapters/redis"
 	"github.com/orgkit/orgkit/adapters/storetest"
+	"github.com/orgkit/orgkit/internal/testenv"
 	"github.com/orgkit/orgkit/org"
 )
 
@@ -36,32 +37,15 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// unavailable fails the test under CI, where every service must be up, and
-// skips it elsewhere.
-func unavailable(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf(format, args...)
-	}
-	t.Skipf(format, args...)
-}
-
-func redisAddr() string {
-	if a := os.Getenv("ORGKIT_REDIS_ADDR"); a != "" {
-		return a
-	}
-	return "127.0.0.1:6379"
-}
-
 // standalone returns a client of the standalone server.
 func standalone(t testing.TB) goredis.UniversalClient {
 	t.Helper()
-	c := goredis.NewClient(&goredis.Options{Addr: redisAddr()})
+	c := goredis.NewClient(&goredis.Options{Addr: testenv.RedisAddr()})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if err := c.Ping(ctx).Err(); err != nil {
 		_ = c.Close()
-		unavailable(t, "redis at %s: %v", redisAddr(), err)
+		testenv.Unavailable(t, "redis at %s: %v", testenv.RedisAddr(), err)
 	}
 	t.Cleanup(func() { _ = c.Close() })
 	return c
@@ -163,7 +147,7 @@ func (lc *localCluster) client(t testing.TB) goredis.UniversalClient {
 	t.Helper()
 	lc.once.Do(func() { lc.err = lc.start() })
 	if lc.err != nil {
-		unavailable(t, "redis cluster: %v", lc.err)
+		testenv.Unavailable(t, "redis cluster: %v", lc.err)
 	}
 	c := goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: lc.addrs})
 	t.Cleanup(func() { _ = c.Close() })

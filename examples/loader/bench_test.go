@@ -15,6 +15,7 @@ import (
 
 	"github.com/orgkit/orgkit/adapters/postgres"
 	"github.com/orgkit/orgkit/datagen"
+	"github.com/orgkit/orgkit/internal/testenv"
 	"github.com/orgkit/orgkit/org"
 )
 
@@ -46,12 +47,12 @@ func BenchmarkPostgresLoadVsCopy(b *testing.B) {
 	}
 	const batch = 1000
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, postgresURL())
+	pool, err := pgxpool.New(ctx, testenv.PostgresURL())
 	if err == nil {
 		err = pool.Ping(ctx)
 	}
 	if err != nil {
-		unavailable(b, "PostgreSQL at %s (set %s) cannot be reached: %v", postgresURL(), postgresURLEnv, err)
+		testenv.Unavailable(b, "PostgreSQL at %s (set %s) cannot be reached: %v", testenv.PostgresURL(), testenv.PostgresURLEnv, err)
 	}
 	b.Cleanup(pool.Close)
 	schema := randomName("orgkit_loader_bench_")

@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -22,41 +21,10 @@ import (
 	"github.com/orgkit/orgkit/adapters/postgres"
 	redisstore "github.com/orgkit/orgkit/adapters/redis"
 	"github.com/orgkit/orgkit/datagen"
+	"github.com/orgkit/orgkit/internal/testenv"
 	"github.com/orgkit/orgkit/org"
 	"github.com/orgkit/orgkit/search"
 )
-
-// Servers of the tests, overridable like the adapters' own tests.
-const (
-	postgresURLEnv     = "ORGKIT_POSTGRES_URL"
-	defaultPostgresURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	redisAddrEnv       = "ORGKIT_REDIS_ADDR"
-	defaultRedisAddr   = "127.0.0.1:6379"
-)
-
-func postgresURL() string {
-	if u := os.Getenv(postgresURLEnv); u != "" {
-		return u
-	}
-	return defaultPostgresURL
-}
-
-func redisAddr() string {
-	if a := os.Getenv(redisAddrEnv); a != "" {
-		return a
-	}
-	return defaultRedisAddr
-}
-
-// unavailable fails the test under CI=true, where every server must be up,
-// and skips it elsewhere.
-func unavailable(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf(format, args...)
-	}
-	t.Skipf(format, args...)
-}
 
 func randomName(prefix string) string {
 	b := make([]byte, 6)
@@ -204,12 +172,12 @@ func TestRunRefusesBadInput(t *testing.T) {
 
 func TestRunPostgres(t *testing.T) {
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, postgresURL())
+	pool, err := pgxpool.New(ctx, testenv.PostgresURL())
 	if err == nil {
 		err = pool.Ping(ctx)
 	}
 	if err != nil {
-		unavailable(t, "PostgreSQL at %s (set %s) cannot be reached: %v", postgresURL(), postgresURLEnv, err)
+		testenv.Unavailable(t, "PostgreSQL at %s (set %s) cannot be reached: %v", testenv.PostgresURL(), testenv.PostgresURLEnv, err)
 	}
 	t.Cleanup(pool.Close)
 	schema := randomName("orgkit_loader_test_")
@@ -220,7 +188,7 @@ func TestRunPostgres(t *testing.T) {
 
 	provider := uuid.New()
 	args := func(n int) []string {
-		return []string{"-store", postgresURL(), "-schema", schema, "-n", fmt.Sprint(n), "-batch", "100", "-provider", provider.String()}
+		return []string{"-store", testenv.PostgresURL(), "-schema", schema, "-n", fmt.Sprint(n), "-batch", "100", "-provider", provider.String()}
 	}
 	var stdout, stderr bytes.Buffer
 	require.NoError(t, run(ctx, args(150), &stdout, &stderr), stderr.String())
@@ -236,12 +204,12 @@ func TestRunPostgres(t *testing.T) {
 
 func TestRunRedis(t *testing.T) {
 	ctx := context.Background()
-	client := goredis.NewClient(&goredis.Options{Addr: redisAddr()})
+	client := goredis.NewClient(&goredis.Options{Addr: testenv.RedisAddr()})
 	t.Cleanup(func() { _ = client.Close() })
 	pingCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	if err := client.Ping(pingCtx).Err(); err != nil {
-		unavailable(t, "Redis at %s (set %s) cannot be reached: %v", redisAddr(), redisAddrEnv, err)
+		testenv.Unavailable(t, "Redis at %s (set %s) cannot be reached: %v", testenv.RedisAddr(), testenv.RedisAddrEnv, err)
 	}
 	prefix := randomName("orgkit-loader-test:") + ":"
 	t.Cleanup(func() {
@@ -259,7 +227,7 @@ func TestRunRedis(t *testing.T) {
 
 	provider := uuid.New()
 	var stdout, stderr bytes.Buffer
-	err := run(ctx, []string{"-store", "redis://" + redisAddr() + "/0", "-prefix", prefix,
+	err := run(ctx, []string{"-store", "redis://" + testenv.RedisAddr() + "/0", "-prefix", prefix,
 		"-n", "200", "-batch", "64", "-provider", provider.String()}, &stdout, &stderr)
 	require.NoError(t, err, stderr.String())
 	assert.True(t, strings.HasPrefix(stdout.String(), "loading 200 organizations"), stdout.String())

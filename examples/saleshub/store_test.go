@@ -7,13 +7,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/orgkit/orgkit/internal/testenv"
 )
 
 // serviceStore opens a store on a real service. Under CI a service that
@@ -22,20 +23,10 @@ func serviceStore(t *testing.T, spec string) openedStore {
 	t.Helper()
 	st, err := openStore(context.Background(), spec)
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%v", err)
-		}
-		t.Skipf("store not reachable (%v); set SALESHUB_TEST_POSTGRES or SALESHUB_TEST_REDIS", err)
+		testenv.Unavailable(t, "store not reachable (%v); set %s or %s", err, testenv.PostgresURLEnv, testenv.RedisAddrEnv)
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
-}
-
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
 }
 
 func withParam(raw, name, value string) string {
@@ -85,8 +76,8 @@ func TestPersistentStores(t *testing.T) {
 	// its own, and removes it afterwards.
 	tag := strings.ReplaceAll(uuid.NewString()[:8], "-", "")
 	schema, prefix := "saleshub_"+tag, "saleshub:"+tag+":"
-	pgURL := envOr("SALESHUB_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test")
-	redisURL := envOr("SALESHUB_TEST_REDIS", "redis://127.0.0.1:6379/0")
+	pgURL := testenv.PostgresURL()
+	redisURL := "redis://" + testenv.RedisAddr() + "/0"
 	for name, st := range map[string]func() openedStore{
 		"postgres": func() openedStore {
 			t.Cleanup(func() { dropSchema(t, pgURL, schema) })

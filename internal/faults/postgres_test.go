@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,16 +17,10 @@ import (
 
 	"github.com/orgkit/orgkit/adapters/postgres"
 	"github.com/orgkit/orgkit/adapters/storetest"
+	"github.com/orgkit/orgkit/internal/testenv"
 	"github.com/orgkit/orgkit/org"
 	"github.com/orgkit/orgkit/ownership"
 )
-
-func postgresURL() string {
-	if u := os.Getenv("ORGKIT_POSTGRES_URL"); u != "" {
-		return u
-	}
-	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-}
 
 // commitTracer fires a trigger as a COMMIT is about to be sent.
 type commitTracer struct{ atCommit *trigger }
@@ -67,7 +60,7 @@ func pgPool(t *testing.T, url string, proxy string, tracer pgx.QueryTracer, maxC
 		if pool != nil {
 			pool.Close()
 		}
-		unavailable(t, "PostgreSQL at %s (set ORGKIT_POSTGRES_URL) cannot be reached: %v", url, err)
+		testenv.Unavailable(t, "PostgreSQL at %s (set ORGKIT_POSTGRES_URL) cannot be reached: %v", url, err)
 	}
 	t.Cleanup(pool.Close)
 	return pool
@@ -90,12 +83,12 @@ func pgStore(t *testing.T, pool, admin *pgxpool.Pool) *postgres.Store {
 // pgRig is the PostgreSQL store through a proxy to the shared server.
 func pgRig(t *testing.T) *rig {
 	t.Helper()
-	admin := pgPool(t, postgresURL(), "", nil, 2)
-	cfg, err := pgxpool.ParseConfig(postgresURL())
+	admin := pgPool(t, testenv.PostgresURL(), "", nil, 2)
+	cfg, err := pgxpool.ParseConfig(testenv.PostgresURL())
 	require.NoError(t, err)
 	proxy := newProxy(t, net.JoinHostPort(cfg.ConnConfig.Host, strconv.Itoa(int(cfg.ConnConfig.Port))))
 	r := &rig{proxy: proxy, midChange: &trigger{}, atWrite: &trigger{}, tally: newTally()}
-	pool := pgPool(t, postgresURL(), proxy.Listen, commitTracer{atCommit: r.atWrite}, 4)
+	pool := pgPool(t, testenv.PostgresURL(), proxy.Listen, commitTracer{atCommit: r.atWrite}, 4)
 	r.store = hookStore{Store: pgStore(t, pool, admin), midChange: r.midChange}
 	r.b = storetest.Setup(t, func(*testing.T) org.Store { return r.store })
 	return r
@@ -120,9 +113,9 @@ func TestPostgresFaults(t *testing.T) {
 // ownership switch holds its row lock, and again as it commits: the
 // organization is wholly old or wholly new, and the store carries on.
 func TestPostgresTerminateBackendMidSwitch(t *testing.T) {
-	admin := pgPool(t, postgresURL(), "", nil, 2)
+	admin := pgPool(t, testenv.PostgresURL(), "", nil, 2)
 	r := &rig{midChange: &trigger{}, atWrite: &trigger{}, tally: newTally()}
-	pool := pgPool(t, postgresURL(), "", commitTracer{atCommit: r.atWrite}, 1)
+	pool := pgPool(t, testenv.PostgresURL(), "", commitTracer{atCommit: r.atWrite}, 1)
 	r.store = hookStore{Store: pgStore(t, pool, admin), midChange: r.midChange}
 	r.b = storetest.Setup(t, func(*testing.T) org.Store { return r.store })
 	app := pool.Config().ConnConfig.RuntimeParams["application_name"]

@@ -3,7 +3,6 @@ package faults
 import (
 	"context"
 	"net"
-	"os"
 	"testing"
 	"time"
 
@@ -12,15 +11,9 @@ import (
 
 	redisstore "github.com/orgkit/orgkit/adapters/redis"
 	"github.com/orgkit/orgkit/adapters/storetest"
+	"github.com/orgkit/orgkit/internal/testenv"
 	"github.com/orgkit/orgkit/org"
 )
-
-func redisAddr() string {
-	if a := os.Getenv("ORGKIT_REDIS_ADDR"); a != "" {
-		return a
-	}
-	return "127.0.0.1:6379"
-}
 
 // scriptHook fires atWrite as a write script is about to be sent, and
 // onDial before each new connection is dialed.
@@ -61,7 +54,7 @@ func redisClient(t *testing.T, addr string, poolSize int, hook goredis.Hook) *go
 	defer cancel()
 	if err := c.Ping(ctx).Err(); err != nil {
 		_ = c.Close()
-		unavailable(t, "Redis at %s (set ORGKIT_REDIS_ADDR) cannot be reached: %v", addr, err)
+		testenv.Unavailable(t, "Redis at %s (set ORGKIT_REDIS_ADDR) cannot be reached: %v", addr, err)
 	}
 	t.Cleanup(func() { _ = c.Close() })
 	return c
@@ -89,8 +82,8 @@ func redisStore(t *testing.T, c, admin goredis.UniversalClient) *redisstore.Stor
 // standalone server (cluster redirects would go around the proxy) before,
 // during and after the script that makes a change.
 func TestRedisFaults(t *testing.T) {
-	admin := redisClient(t, redisAddr(), 2, nil)
-	proxy := newProxy(t, redisAddr())
+	admin := redisClient(t, testenv.RedisAddr(), 2, nil)
+	proxy := newProxy(t, testenv.RedisAddr())
 	onDial := &trigger{}
 	r := &rig{proxy: proxy, midChange: &trigger{}, atWrite: &trigger{}, tally: newTally()}
 	// One connection: a resend after a lost reply has to dial, and the fault

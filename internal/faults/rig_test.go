@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -25,16 +24,6 @@ import (
 	"github.com/orgkit/orgkit/check"
 	"github.com/orgkit/orgkit/org"
 )
-
-// unavailable fails the test under CI, where every service must be up, and
-// skips it elsewhere.
-func unavailable(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf(format, args...)
-	}
-	t.Skipf(format, args...)
-}
 
 func randomName(prefix string) string {
 	b := make([]byte, 6)

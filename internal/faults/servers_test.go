@@ -15,6 +15,8 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
+
+	"github.com/orgkit/orgkit/internal/testenv"
 )
 
 // freePort returns a loopback port that was free a moment ago.
@@ -43,7 +45,7 @@ func startPostgres(t *testing.T) *pgCluster {
 	t.Helper()
 	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
 	if len(bins) == 0 {
-		unavailable(t, "no initdb under /usr/lib/postgresql: install postgresql")
+		testenv.Unavailable(t, "no initdb under /usr/lib/postgresql: install postgresql")
 	}
 	slices.SortFunc(bins, func(a, b string) int { return versionOf(b) - versionOf(a) })
 	c := &pgCluster{bin: filepath.Dir(bins[0]), port: freePort(t)}
@@ -54,7 +56,7 @@ func startPostgres(t *testing.T) *pgCluster {
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
-			unavailable(t, "running as root and there is no postgres user to run initdb as: %v", err)
+			testenv.Unavailable(t, "running as root and there is no postgres user to run initdb as: %v", err)
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
@@ -94,7 +96,7 @@ func (c *pgCluster) run(t *testing.T, prog string, args ...string) {
 	out, err := c.command(prog, args...).CombinedOutput()
 	if err != nil {
 		log, _ := os.ReadFile(filepath.Join(c.dir, "log"))
-		unavailable(t, "%s: %v\n%s\n%s", prog, err, out, log)
+		testenv.Unavailable(t, "%s: %v\n%s\n%s", prog, err, out, log)
 	}
 }
 
@@ -120,7 +122,7 @@ type redisServer struct {
 func startRedis(t *testing.T) *redisServer {
 	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
-		unavailable(t, "no redis-server: install redis-server")
+		testenv.Unavailable(t, "no redis-server: install redis-server")
 	}
 	port := freePort(t)
 	s := &redisServer{
