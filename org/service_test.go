@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -424,4 +425,24 @@ func TestIdempotencyKeyIsRememberedForADay(t *testing.T) {
 	e.clock.Advance(org.IdempotencyKeyTTL - time.Minute)
 	again := e.create(t, in)
 	assert.Equal(t, first.ID(), again.ID())
+}
+
+func TestBuyerTagBounds(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	o := e.create(t, storetest.ProviderInput("Tagged"))
+	tooMany := make([]string, org.MaxTags+1)
+	for i := range tooMany {
+		tooMany[i] = fmt.Sprintf("tag-%d", i)
+	}
+	_, err := e.svc.SetBuyerTags(ctx, e.staff, o.ID(), tooMany)
+	assert.Equal(t, []string{"buyer_tags"}, fields(t, err))
+	_, err = e.svc.SetBuyerTags(ctx, e.staff, o.ID(), []string{"ok", strings.Repeat("t", org.MaxTagRunes+1)})
+	assert.Equal(t, []string{"buyer_tags[1]"}, fields(t, err))
+
+	max := tooMany[:org.MaxTags]
+	max[0] = strings.Repeat("ß", org.MaxTagRunes)
+	got, err := e.svc.SetBuyerTags(ctx, e.staff, o.ID(), max)
+	require.NoError(t, err)
+	assert.Len(t, got.BuyerTags(), org.MaxTags)
 }
