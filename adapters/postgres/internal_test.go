@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/orgkit/orgkit/org"
+	"github.com/orgkit/orgkit/search"
 )
 
 func TestTranslate(t *testing.T) {
@@ -103,4 +104,48 @@ func TestMigrationsAreNumbered(t *testing.T) {
 	}
 	_, err = fs.Stat(Migrations, "0001_init.sql")
 	require.NoError(t, err)
+}
+
+// TestRankSourcesProvesPages checks when the rows of the per-key sources
+// decide a page: a source that read its whole limit may have left rows of
+// its tier unread, past its last row.
+func TestRankSourcesProvesPages(t *testing.T) {
+	terms, err := search.ParseText("ab")
+	require.NoError(t, err)
+	plan := search.Plan{Terms: terms, Limit: 2}
+	row := func(src int, name, id, ref string) sourceRow {
+		return sourceRow{src: src, keys: search.Keys{ID: id, Name: name, CustomerReference: ref}, doc: nil}
+	}
+	tiers := []search.Tier{search.TierExact, search.TierPrefix, search.TierPrefix}
+
+	// Source 1 (name prefix) was cut short at "abd": "abc" and "abd" are
+	// known, so a page of one is proven, but not a page of three.
+	rows := []sourceRow{
+		row(1, "abc", "00000000-0000-0000-0000-000000000001", ""),
+		row(1, "abd", "00000000-0000-0000-0000-000000000002", ""),
+	}
+	_, ok := rankSources(plan, terms, rows, tiers, 2, 3)
+	assert.False(t, ok, "a third hit may lie past the cut")
+
+	// The same rows, the source not cut short (limit 3): the page is whole.
+	hits, ok := rankSources(plan, terms, rows, tiers, 3, 3)
+	assert.True(t, ok)
+	assert.Len(t, hits, 2)
+
+	// A row of the reference source that matches exactly ("ab") leaves the
+	// prefix tier, so the cut source proves fewer prefix rows.
+	rows = []sourceRow{
+		row(2, "zz", "00000000-0000-0000-0000-000000000003", "ab"),
+		row(2, "zzz", "00000000-0000-0000-0000-000000000004", "abx"),
+		row(1, "abc", "00000000-0000-0000-0000-000000000001", ""),
+	}
+	hits, ok = rankSources(plan, terms, rows, tiers, 2, 2)
+	require.True(t, ok, "exact hit, then abc: both before the cut at zzz")
+	assert.Equal(t, search.TierExact, hits[0].Match.Tier)
+	assert.Equal(t, search.FieldCustomerReference, hits[0].Match.Field)
+	hits, ok = rankSources(plan, terms, rows, tiers, 2, 3)
+	require.True(t, ok, "zzz is the last row read, and the third hit")
+	assert.Equal(t, "zzz", hits[2].Position.Name)
+	_, ok = rankSources(plan, terms, rows, tiers, 2, 4)
+	assert.False(t, ok, "nothing proves what comes after zzz")
 }

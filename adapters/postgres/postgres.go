@@ -60,6 +60,9 @@ type Store struct {
 type config struct {
 	schema      string
 	maxAttempts int
+	// generalSearch answers every search with the general statement,
+	// never searchSources: tests compare the two.
+	generalSearch bool
 }
 
 // tables holds the schema-qualified, quoted table names, made once from the

@@ -106,3 +106,15 @@ func TestConformance(t *testing.T) {
 	pool := sharedPool(t)
 	storetest.Run(t, func(t *testing.T) org.Store { return newStore(t, pool) })
 }
+
+// TestConformanceGeneralSearch holds the general search statement, which
+// answers the pages that the per-key sources cannot prove, to the whole
+// suite on its own.
+func TestConformanceGeneralSearch(t *testing.T) {
+	pool := sharedPool(t)
+	storetest.Run(t, func(t *testing.T) org.Store {
+		st := newStore(t, pool)
+		postgres.GeneralSearchOnly(st)
+		return st
+	})
+}

@@ -44,11 +44,14 @@ type candidate struct {
 	pred sq.Sqlizer
 	// source selects the same rows of o in a form an index can drive.
 	source sq.Sqlizer
+	// unique is set when at most one organization can match here (a
+	// number, reference or contract equal to the text).
+	unique bool
 	// rows, when set, may replace the tier's generic statement over
-	// source: it selects (name_fold, id) of the first k rows of o that
+	// source: it selects sel (columns of o) of the first k rows of o that
 	// match here, not at a better tier, pass filter (nil for none) and come
 	// after the cursor (nil for none), in result order.
-	rows func(notBetter, filter sq.Sqlizer, after *keysetAfter, k int) sq.Sqlizer
+	rows func(sel string, notBetter, filter sq.Sqlizer, after *keysetAfter, k int) sq.Sqlizer
 }
 
 // keysetAfter is the cursor's position within its tier.
@@ -113,17 +116,20 @@ func (s *Store) matcher(pid uuid.UUID, t search.Terms) matcher {
 		// than an EXISTS per row. NULL when no one holds it.
 		pred := sq.Expr("o.id = (SELECT n.organization_id FROM "+s.t.numbers+" n WHERE n.provider_id = ? AND n.digits = ?)", pid, d)
 		add(search.TierExact, search.FieldNumber, pred, nil)
+		mt.cands[len(mt.cands)-1].unique = true
 	}
 	add(search.TierExact, search.FieldCustomerReference, sq.Expr("o.customer_reference_fold = ?", f), nil)
+	mt.cands[len(mt.cands)-1].unique = true
 	add(search.TierExact, search.FieldExternalContract, sq.Expr("o.external_contract_fold = ?", f), nil)
+	mt.cands[len(mt.cands)-1].unique = true
 	add(search.TierExact, search.FieldName, sq.Expr("o.name_fold = ?", f), nil)
 	if d := t.Digits; d != "" {
 		prefix := after("n.digits", d)
 		pred, src := numbers(prefix)
 		mt.cands = append(mt.cands, candidate{m: search.Match{Tier: search.TierPrefix, Field: search.FieldNumber},
 			pred: pred, source: src,
-			rows: func(notBetter, filter sq.Sqlizer, at *keysetAfter, k int) sq.Sqlizer {
-				return s.numberPrefixRows(pid, f, prefix, notBetter, filter, at, k)
+			rows: func(sel string, notBetter, filter sq.Sqlizer, at *keysetAfter, k int) sq.Sqlizer {
+				return s.numberPrefixRows(pid, f, prefix, sel, notBetter, filter, at, k)
 			}})
 	}
 	add(search.TierPrefix, search.FieldCustomerReference, after("o.customer_reference_fold", f), nil)
@@ -166,6 +172,16 @@ func (s *Store) Search(ctx context.Context, plan search.Plan) (org.SearchResult,
 	filter := filterPred(plan.Filter)
 	var res org.SearchResult
 	want := plan.Limit + 1
+	if t := plan.Terms; !s.cfg.generalSearch && t.ID == "" && !t.Empty() && (plan.After == nil || plan.After.Tier < search.TierSubstring) {
+		hits, ok, err := s.searchSources(ctx, pid, plan, mt, filter, want)
+		if err != nil {
+			return org.SearchResult{}, err
+		}
+		if ok {
+			res.Hits = hits
+			return s.withCount(ctx, pid, plan, mt, filter, res)
+		}
+	}
 	var branches []branch
 	for _, tier := range []search.Tier{search.TierExact, search.TierPrefix, search.TierSubstring} {
 		if plan.After != nil && tier < plan.After.Tier {
@@ -186,6 +202,11 @@ func (s *Store) Search(ctx context.Context, plan search.Plan) (org.SearchResult,
 		}
 		res.Hits = hits
 	}
+	return s.withCount(ctx, pid, plan, mt, filter, res)
+}
+
+// withCount adds the count of all matches to res when the plan asks.
+func (s *Store) withCount(ctx context.Context, pid uuid.UUID, plan search.Plan, mt matcher, filter sq.Sqlizer, res org.SearchResult) (org.SearchResult, error) {
 	if plan.Count {
 		n, err := s.count(ctx, pid, mt, filter)
 		if err != nil {
@@ -208,32 +229,21 @@ type branch struct {
 // tierBranch returns the branch that selects the first k organizations
 // whose best match is at tier, or false when nothing can match there.
 func (s *Store) tierBranch(pid uuid.UUID, mt matcher, tier search.Tier, filter sq.Sqlizer, after *keysetAfter, k int) (branch, bool) {
-	var better, here []candidate
+	var here []candidate
 	for _, c := range mt.cands {
-		switch {
-		case c.m.Tier < tier:
-			better = append(better, c)
-		case c.m.Tier == tier:
+		if c.m.Tier == tier {
 			here = append(here, c)
 		}
 	}
 	if len(here) == 0 {
 		return branch{}, false
 	}
-	var notBetter sq.Sqlizer
-	if len(better) > 0 {
-		or := sq.Or{}
-		for _, c := range better {
-			or = append(or, c.pred)
-		}
-		// IS NOT TRUE, since a comparison with an unset (NULL) key is NULL.
-		notBetter = sq.Expr("(?) IS NOT TRUE", or)
-	}
+	notBetter := mt.notBetter(tier)
 	var sources []sq.Sqlizer
 	for _, c := range here {
 		where := sq.And{sq.Expr("o.provider_id = ?", pid), c.source}
 		if c.rows != nil {
-			sources = append(sources, c.rows(notBetter, filter, after, k))
+			sources = append(sources, c.rows("o.name_fold, o.id", notBetter, filter, after, k))
 			continue
 		}
 		var keyset sq.Sqlizer
@@ -255,6 +265,22 @@ func (s *Store) tierBranch(pid uuid.UUID, mt matcher, tier search.Tier, filter s
 	rows := sq.Expr("(SELECT "+fmt.Sprint(int(tier))+" AS tier, c.name_fold, c.id FROM (?) AS c ORDER BY c.name_fold, c.id LIMIT ?)",
 		join(" UNION ", sources), k)
 	return branch{tier: tier, rows: rows, field: field}, true
+}
+
+// notBetter is the predicate over o of rows that match at no tier better
+// than tier, or nil when no tier is better.
+func (mt matcher) notBetter(tier search.Tier) sq.Sqlizer {
+	or := sq.Or{}
+	for _, c := range mt.cands {
+		if c.m.Tier < tier {
+			or = append(or, c.pred)
+		}
+	}
+	if len(or) == 0 {
+		return nil
+	}
+	// IS NOT TRUE, since a comparison with an unset (NULL) key is NULL.
+	return sq.Expr("(?) IS NOT TRUE", or)
 }
 
 // join joins statements with op (UNION, UNION ALL), each in parentheses.
@@ -415,7 +441,7 @@ func prefixEnd(p string) (string, bool) {
 	return "", false
 }
 
-// numberPrefixRows selects the first k organizations holding a number in
+// numberPrefixRows selects sel of the first k organizations holding a number in
 // inRange (digits that start with the text's and are longer), in result
 // order, from the numbers' index on (provider_id, digits), which includes
 // each number's name fold key and organization: a prefix of a few digits
@@ -429,7 +455,7 @@ func prefixEnd(p string) (string, bool) {
 // equal to the text, the customer reference, the external contract). A
 // filter may reject any number of them: then the ordered stream is left
 // unbounded and the outer LIMIT stops it.
-func (s *Store) numberPrefixRows(pid uuid.UUID, fold string, inRange, notBetter, filter sq.Sqlizer, at *keysetAfter, k int) sq.Sqlizer {
+func (s *Store) numberPrefixRows(pid uuid.UUID, fold string, inRange sq.Sqlizer, sel string, notBetter, filter sq.Sqlizer, at *keysetAfter, k int) sq.Sqlizer {
 	inner := sq.And{sq.Expr("n.provider_id = ?", pid), inRange, sq.Expr("n.name_fold <> ?", fold)}
 	if at != nil {
 		inner = append(inner, at.pred("n.name_fold", "n.organization_id"))
@@ -449,6 +475,6 @@ func (s *Store) numberPrefixRows(pid uuid.UUID, fold string, inRange, notBetter,
 	if len(outer) > 0 {
 		where = outer
 	}
-	return sq.Expr("SELECT o.name_fold, o.id FROM (?) AS x JOIN "+s.t.orgs+" AS o ON o.provider_id = ? AND o.id = x.organization_id"+
+	return sq.Expr("SELECT "+sel+" FROM (?) AS x JOIN "+s.t.orgs+" AS o ON o.provider_id = ? AND o.id = x.organization_id"+
 		" WHERE ? ORDER BY o.name_fold, o.id LIMIT ?", numbers, pid, where, k)
 }

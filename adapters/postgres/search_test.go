@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/orgkit/orgkit/adapters/memory"
+	"github.com/orgkit/orgkit/adapters/postgres"
 	"github.com/orgkit/orgkit/org"
 	"github.com/orgkit/orgkit/ownership"
 	"github.com/orgkit/orgkit/search"
@@ -53,8 +54,11 @@ func TestSearchMatchesMemory(t *testing.T) {
 	}
 	mem := memory.New()
 	require.NoError(t, mem.Import(ctx, items))
+	general := newStore(t, pool)
+	postgres.GeneralSearchOnly(general)
 	stores := map[string]org.Store{
 		"default": newStore(t, pool),
+		"general": general,
 	}
 	for _, s := range stores {
 		require.NoError(t, s.(org.Importer).Import(ctx, items))
