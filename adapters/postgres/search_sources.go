@@ -1,8 +1,11 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	sq "github.com/Masterminds/squirrel"
 	"github.com/google/uuid"
@@ -85,7 +88,17 @@ func (s *Store) searchSources(ctx context.Context, pid uuid.UUID, plan search.Pl
 	// organizations than the page needs: otherwise the page is most likely
 	// full without it, and a common text would make it the costly part.
 	stmt := join("UNION ALL", parts)
-	sub, subMatch, hasSub := s.substringRows(pid, mt, filter, want, sq.Expr("(SELECT count(DISTINCT s.id) FROM s) < ?", want))
+	gate := sq.Expr("(SELECT count(DISTINCT s.id) FROM s) < ?", want)
+	var (
+		sub      sq.Sqlizer
+		subMatch search.Match
+		hasSub   bool
+	)
+	if plan.After == nil && filter == nil {
+		sub, subMatch, hasSub = s.firstSubstringRows(pid, mt, want, gate)
+	} else {
+		sub, subMatch, hasSub = s.substringRows(pid, mt, filter, want, gate)
+	}
 	if hasSub {
 		stmt = sq.Expr("WITH s AS (?) SELECT * FROM s UNION ALL (?)", stmt, sub)
 	}
@@ -129,6 +142,11 @@ func (s *Store) searchSources(ctx context.Context, pid uuid.UUID, plan search.Pl
 		}
 		return append(hits, more...), true, nil
 	}
+	// In result order here: a join may not keep the order the rows were
+	// chosen in.
+	slices.SortFunc(subRows, func(a, b sourceRow) int {
+		return cmp.Or(strings.Compare(a.keys.Name, b.keys.Name), strings.Compare(a.keys.ID, b.keys.ID))
+	})
 	for _, r := range subRows[:min(len(subRows), want-len(hits))] {
 		o, err := decode(r.doc)
 		if err != nil {
@@ -143,16 +161,42 @@ func (s *Store) searchSources(ctx context.Context, pid uuid.UUID, plan search.Pl
 // the sources.
 const substringSource = -1
 
+// firstSubstringRows is substringRows for the first page without a
+// filter, in a statement whose sources are the common table "s". The gate
+// lets it run only when the sources read fewer rows than their limit, so
+// "s" then holds every organization that matches at a better tier, and
+// excluding those needs no column but the id. Then the names are read from
+// the name index alone, in result order or through the trigram index,
+// whichever the planner expects to read fewer rows, and only the page's
+// organizations are fetched: a common text's walk through the name index
+// no longer reads each organization it passes.
+func (s *Store) firstSubstringRows(pid uuid.UUID, mt matcher, k int, gate sq.Sqlizer) (sq.Sqlizer, search.Match, bool) {
+	c := mt.substring()
+	if c == nil {
+		return nil, search.Match{}, false
+	}
+	names := psql.Select("o.name_fold", "o.id").From(s.t.orgs+" AS o").
+		Where(sq.And{sq.Expr("o.provider_id = ?", pid), c.source, sq.Expr("o.id NOT IN (SELECT s.id FROM s)"), gate}).
+		OrderBy("o.name_fold", "o.id").Suffix("LIMIT ?", k)
+	return sq.Expr(fmt.Sprintf("SELECT %d, %s FROM (?) AS w JOIN %s AS o ON o.provider_id = ? AND o.id = w.id",
+		substringSource, s.sourceColumns(search.Terms{}), s.t.orgs), names, pid), c.m, true
+}
+
+// substring returns the candidate of the substring tier, or nil.
+func (mt matcher) substring() *candidate {
+	for i := range mt.cands {
+		if mt.cands[i].m.Tier == search.TierSubstring {
+			return &mt.cands[i]
+		}
+	}
+	return nil
+}
+
 // substringRows selects, in the columns of the sources, the first k rows of
 // the substring tier that pass filter and gate (nil for none), and returns
 // their match; false when the text is not searched as a substring.
 func (s *Store) substringRows(pid uuid.UUID, mt matcher, filter sq.Sqlizer, k int, gate sq.Sqlizer) (sq.Sqlizer, search.Match, bool) {
-	var c *candidate
-	for i := range mt.cands {
-		if mt.cands[i].m.Tier == search.TierSubstring {
-			c = &mt.cands[i]
-		}
-	}
+	c := mt.substring()
 	if c == nil {
 		return nil, search.Match{}, false
 	}

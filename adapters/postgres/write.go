@@ -224,13 +224,12 @@ func (s *Store) addNumbers(ctx context.Context, tx pgx.Tx, row orgRow, digits, n
 // provider's feed row until the commit, so positions commit in order and a
 // reader never finds one behind its cursor.
 func (s *Store) insertEvent(ctx context.Context, tx pgx.Tx, ev org.Event, doc []byte) error {
-	pos, err := s.takePositions(ctx, tx, ev.ProviderID, 1)
-	if err != nil {
-		return err
-	}
-	_, err = s.exec(ctx, tx, psql.Insert(s.t.events).
-		Columns("provider_id", "organization_id", "version", "id", "doc", "position").
-		Values(ev.ProviderID, ev.OrganizationID, ev.Version, ev.ID, doc, pos))
+	// One statement: the position and the event in one round trip.
+	_, err := s.exec(ctx, tx, sq.Expr("WITH p AS (INSERT INTO "+s.t.feeds+" (provider_id, position) VALUES (?, 1)"+
+		" ON CONFLICT (provider_id) DO UPDATE SET position = "+s.t.feeds+".position + 1 RETURNING position)"+
+		" INSERT INTO "+s.t.events+" (provider_id, organization_id, version, id, doc, position)"+
+		" SELECT ?::uuid, ?::uuid, ?::bigint, ?::uuid, ?::jsonb, p.position FROM p",
+		ev.ProviderID, ev.ProviderID, ev.OrganizationID, ev.Version, ev.ID, doc))
 	return translateCtx(ctx, err)
 }
 
