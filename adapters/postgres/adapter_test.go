@@ -303,6 +303,21 @@ func (r *recorder) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.Trace
 
 func (r *recorder) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
+// TraceBatchStart records the statements of a batch, which a change sends
+// in one round trip.
+func (r *recorder) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, q := range d.Batch.QueuedQueries {
+		r.sql = append(r.sql, q.SQL)
+	}
+	return ctx
+}
+
+func (r *recorder) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+
+func (r *recorder) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+
 // TestUserBytesOnlyTravelAsArguments sends hostile text through every
 // operation and checks that none of it ever appears in SQL text.
 func TestUserBytesOnlyTravelAsArguments(t *testing.T) {

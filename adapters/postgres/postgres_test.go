@@ -21,12 +21,15 @@ import (
 // newPool connects to the test server, with tracer (which may be nil) on
 // every connection. It fails the test under CI=true when the server cannot
 // be reached, and skips it elsewhere.
-func newPool(t testing.TB, tracer pgx.QueryTracer) *pgxpool.Pool {
+func newPool(t testing.TB, tracer pgx.QueryTracer, configure ...func(*pgxpool.Config)) *pgxpool.Pool {
 	t.Helper()
 	cfg, err := pgxpool.ParseConfig(testenv.PostgresURL())
 	require.NoError(t, err)
 	cfg.MaxConns = 16
 	cfg.ConnConfig.Tracer = tracer
+	for _, f := range configure {
+		f(cfg)
+	}
 	ctx := context.Background()
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err == nil {
@@ -117,4 +120,15 @@ func TestConformanceGeneralSearch(t *testing.T) {
 		postgres.GeneralSearchOnly(st)
 		return st
 	})
+}
+
+// TestConformanceSimpleProtocolPool runs the suite on a pool whose
+// connections default to the simple protocol, which the Store never uses:
+// it sends each statement with the extended protocol instead, and the
+// statements of a change one by one rather than as a batch.
+func TestConformanceSimpleProtocolPool(t *testing.T) {
+	pool := newPool(t, nil, func(c *pgxpool.Config) {
+		c.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	})
+	storetest.Run(t, func(t *testing.T) org.Store { return newStore(t, pool) })
 }

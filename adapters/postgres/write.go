@@ -12,6 +12,7 @@ import (
 	sq "github.com/Masterminds/squirrel"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/orgkit/orgkit/org"
 )
@@ -59,7 +60,9 @@ var orgColumns = []string{"provider_id", "id", "version", "name_fold", "customer
 	"external_contract_fold", "status", "managed_by", "tag_folds", "doc"}
 
 func (r orgRow) values() []any {
-	return []any{r.providerID, r.id, r.version, r.nameFold, r.refFold, r.contractFold, r.status, r.managedBy, r.tagFolds, r.doc}
+	// The document travels as text: as bytes, a statement sent without its
+	// parameter types (pgx.QueryExecModeExec) would encode it as bytea.
+	return []any{r.providerID, r.id, r.version, r.nameFold, r.refFold, r.contractFold, r.status, r.managedBy, r.tagFolds, string(r.doc)}
 }
 
 // decode rebuilds an organization from its stored snapshot.
@@ -135,13 +138,13 @@ func (s *Store) Create(ctx context.Context, c org.Creation) (*org.Organization, 
 				return err
 			}
 		}
-		if _, err := s.exec(ctx, tx, psql.Insert(s.t.orgs).Columns(orgColumns...).Values(row.values()...)); err != nil {
-			return duplicate(translateCtx(ctx, err), o)
+		insert := step{stmt: psql.Insert(s.t.orgs).Columns(orgColumns...).Values(row.values()...),
+			done: func(_ pgconn.CommandTag, _ []string, err error) error { return duplicate(err, o) }}
+		steps := []step{insert}
+		if len(row.digits) > 0 {
+			steps = append(steps, s.addNumbers(row, row.digits, row.numbers))
 		}
-		if err := s.addNumbers(ctx, tx, row, row.digits, row.numbers); err != nil {
-			return err
-		}
-		if err := s.insertEvent(ctx, tx, c.Event, evDoc); err != nil {
+		if err := s.run(ctx, tx, append(steps, s.insertEvent(c.Event, evDoc))); err != nil {
 			return err
 		}
 		out = o.Clone()
@@ -192,45 +195,41 @@ func (s *Store) claimKey(ctx context.Context, tx pgx.Tx, c org.Creation) (*org.O
 	return first, err
 }
 
-// addNumbers stores numbers of the organization in row. A number another
-// organization of the provider holds is a *org.DuplicateError naming it;
-// one claimed by a transaction still running is waited for.
-func (s *Store) addNumbers(ctx context.Context, tx pgx.Tx, row orgRow, digits, numbers []string) error {
-	if len(digits) == 0 {
-		return nil
-	}
+// addNumbers is the step that stores numbers of the organization in row.
+// A number another organization of the provider holds is a
+// *org.DuplicateError naming it; one claimed by a transaction still running
+// is waited for.
+func (s *Store) addNumbers(row orgRow, digits, numbers []string) step {
 	// Sorted, so that two transactions claiming the same numbers take their
 	// locks in one order and cannot deadlock.
-	rows, err := s.query(ctx, tx, sq.Expr("INSERT INTO "+s.t.numbers+" (provider_id, digits, number, organization_id, name_fold)"+
-		" SELECT ?::uuid, u.d, u.n, ?::uuid, ?::text FROM unnest(?::text[], ?::text[]) AS u(d, n) ORDER BY u.d"+
-		" ON CONFLICT DO NOTHING RETURNING digits", row.providerID, row.id, row.nameFold, digits, numbers))
-	if err != nil {
-		return translateCtx(ctx, err)
+	return step{
+		stmt: sq.Expr("INSERT INTO "+s.t.numbers+" (provider_id, digits, number, organization_id, name_fold)"+
+			" SELECT ?::uuid, u.d, u.n, ?::uuid, ?::text FROM unnest(?::text[], ?::text[]) AS u(d, n) ORDER BY u.d"+
+			" ON CONFLICT DO NOTHING RETURNING digits", row.providerID, row.id, row.nameFold, digits, numbers),
+		done: func(_ pgconn.CommandTag, stored []string, err error) error {
+			if err != nil {
+				return err
+			}
+			for i, d := range digits {
+				if !slices.Contains(stored, d) {
+					return &org.DuplicateError{Field: org.FieldNumbers, Value: numbers[i]}
+				}
+			}
+			return nil
+		},
 	}
-	stored, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return translateCtx(ctx, err)
-	}
-	for i, d := range digits {
-		if !slices.Contains(stored, d) {
-			return &org.DuplicateError{Field: org.FieldNumbers, Value: numbers[i]}
-		}
-	}
-	return nil
 }
 
-// insertEvent records ev at the next position of its provider's feed. It
-// is the last statement of every change: taking the position locks the
-// provider's feed row until the commit, so positions commit in order and a
-// reader never finds one behind its cursor.
-func (s *Store) insertEvent(ctx context.Context, tx pgx.Tx, ev org.Event, doc []byte) error {
-	// One statement: the position and the event in one round trip.
-	_, err := s.exec(ctx, tx, sq.Expr("WITH p AS (INSERT INTO "+s.t.feeds+" (provider_id, position) VALUES (?, 1)"+
+// insertEvent is the step that records ev at the next position of its
+// provider's feed. It is the last statement of every change: taking the
+// position locks the provider's feed row until the commit, so positions
+// commit in order and a reader never finds one behind its cursor.
+func (s *Store) insertEvent(ev org.Event, doc []byte) step {
+	return step{stmt: sq.Expr("WITH p AS (INSERT INTO "+s.t.feeds+" (provider_id, position) VALUES (?, 1)"+
 		" ON CONFLICT (provider_id) DO UPDATE SET position = "+s.t.feeds+".position + 1 RETURNING position)"+
 		" INSERT INTO "+s.t.events+" (provider_id, organization_id, version, id, doc, position)"+
 		" SELECT ?::uuid, ?::uuid, ?::bigint, ?::uuid, ?::jsonb, p.position FROM p",
-		ev.ProviderID, ev.ProviderID, ev.OrganizationID, ev.Version, ev.ID, doc))
-	return translateCtx(ctx, err)
+		ev.ProviderID, ev.ProviderID, ev.OrganizationID, ev.Version, ev.ID, string(doc))}
 }
 
 // takePositions reserves n positions of the provider's feed and returns the
@@ -300,15 +299,20 @@ func (s *Store) write(ctx context.Context, tx pgx.Tx, cur, next *org.Organizatio
 	for i, c := range orgColumns[2:] {
 		set[c] = row.values()[i+2]
 	}
-	tag, err := s.exec(ctx, tx, psql.Update(s.t.orgs).SetMap(set).
-		Where("provider_id = ? AND id = ? AND version = ?", row.providerID, row.id, cur.Version()))
-	if err != nil {
-		return duplicate(translateCtx(ctx, err), next)
-	}
-	if tag.RowsAffected() != 1 {
-		// The row is locked, so this is only reached if the lock was lost.
-		return fmt.Errorf("%w: organization %s changed concurrently", org.ErrConflict, row.id)
-	}
+	steps := []step{{
+		stmt: psql.Update(s.t.orgs).SetMap(set).
+			Where("provider_id = ? AND id = ? AND version = ?", row.providerID, row.id, cur.Version()),
+		done: func(tag pgconn.CommandTag, _ []string, err error) error {
+			if err != nil {
+				return duplicate(err, next)
+			}
+			if tag.RowsAffected() != 1 {
+				// The row is locked, so this is only reached if the lock was lost.
+				return fmt.Errorf("%w: organization %s changed concurrently", org.ErrConflict, row.id)
+			}
+			return nil
+		},
+	}}
 	old := cur.SearchKeys().Numbers
 	var gone, addDigits, addNumbers []string
 	for _, d := range old {
@@ -322,24 +326,87 @@ func (s *Store) write(ctx context.Context, tx pgx.Tx, cur, next *org.Organizatio
 		}
 	}
 	if len(gone) > 0 {
-		_, err := s.exec(ctx, tx, psql.Delete(s.t.numbers).
-			Where("provider_id = ? AND organization_id = ? AND digits = ANY(?)", row.providerID, row.id, gone))
-		if err != nil {
-			return translateCtx(ctx, err)
-		}
+		steps = append(steps, step{stmt: psql.Delete(s.t.numbers).
+			Where("provider_id = ? AND organization_id = ? AND digits = ANY(?)", row.providerID, row.id, gone)})
 	}
 	if len(old) > len(gone) && cur.SearchKeys().Name != row.nameFold {
 		// The numbers kept carry the name for number search's order.
-		_, err := s.exec(ctx, tx, psql.Update(s.t.numbers).Set("name_fold", row.nameFold).
-			Where("provider_id = ? AND organization_id = ?", row.providerID, row.id))
-		if err != nil {
-			return translateCtx(ctx, err)
-		}
+		steps = append(steps, step{stmt: psql.Update(s.t.numbers).Set("name_fold", row.nameFold).
+			Where("provider_id = ? AND organization_id = ?", row.providerID, row.id)})
 	}
-	if err := s.addNumbers(ctx, tx, row, addDigits, addNumbers); err != nil {
+	if len(addDigits) > 0 {
+		steps = append(steps, s.addNumbers(row, addDigits, addNumbers))
+	}
+	return s.run(ctx, tx, append(steps, s.insertEvent(ev, evDoc)))
+}
+
+// step is one statement of a change, run after the change's reads.
+type step struct {
+	stmt sq.Sqlizer
+	// done receives the statement's command tag, the first column of its
+	// rows, and its error, translated; nil returns the error as it is.
+	done func(tag pgconn.CommandTag, col []string, err error) error
+}
+
+// run runs a change's steps in order, stopping at the first that fails,
+// in one round trip: as a batch, unless the pool's connections default to
+// the simple protocol, which a batch would use; then one by one.
+func (s *Store) run(ctx context.Context, tx pgx.Tx, steps []step) error {
+	finish := func(st step, rows pgx.Rows, err error) error {
+		var (
+			tag pgconn.CommandTag
+			col []string
+		)
+		if err == nil {
+			tag, col, err = readFirstColumn(rows)
+		}
+		err = translateCtx(ctx, err)
+		if st.done != nil {
+			return st.done(tag, col, err)
+		}
 		return err
 	}
-	return s.insertEvent(ctx, tx, ev, evDoc)
+	if s.mode != nil {
+		for _, st := range steps {
+			rows, err := s.query(ctx, tx, st.stmt)
+			if err := finish(st, rows, err); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	b := &pgx.Batch{}
+	for _, st := range steps {
+		sql, args, err := build(st.stmt)
+		if err != nil {
+			return err
+		}
+		b.Queue(sql, args...)
+	}
+	br := tx.SendBatch(ctx, b)
+	for _, st := range steps {
+		rows, err := br.Query()
+		if err := finish(st, rows, err); err != nil {
+			_ = br.Close() // the failed step's error says what went wrong
+			return err
+		}
+	}
+	return translateCtx(ctx, br.Close())
+}
+
+// readFirstColumn reads rows to the end, keeping the first column's
+// values as text, and returns the command tag.
+func readFirstColumn(rows pgx.Rows) (pgconn.CommandTag, []string, error) {
+	defer rows.Close()
+	var col []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return pgconn.CommandTag{}, nil, err
+		}
+		col = append(col, v)
+	}
+	return rows.CommandTag(), col, rows.Err()
 }
 
 // delete removes cur, its numbers (by the foreign key's cascade) and erases
@@ -387,7 +454,7 @@ func (s *Store) delete(ctx context.Context, tx pgx.Tx, cur *org.Organization, ev
 	if err != nil {
 		return err
 	}
-	return s.insertEvent(ctx, tx, ev, evDoc)
+	return s.run(ctx, tx, []step{s.insertEvent(ev, evDoc)})
 }
 
 // Import implements org.Importer with COPY, in one transaction: every

@@ -104,10 +104,12 @@ func testEvents(t *testing.T, newStore NewStore) {
 		done := make(chan struct{})
 		// A reader polls while writers create; together with a final read it
 		// must see every event exactly once.
-		read := func() {
+		// read reports false when reading failed: the reader stops then,
+		// so a broken feed fails the test instead of hanging it.
+		read := func() bool {
 			page, err := b.Service.Events(ctx, b.Staff1, org.EventQuery{After: after, Limit: 3})
 			if !assert.NoError(t, err) {
-				return
+				return false
 			}
 			mu.Lock()
 			defer mu.Unlock()
@@ -116,6 +118,7 @@ func testEvents(t *testing.T, newStore NewStore) {
 				seen[ev.ID] = true
 			}
 			after = page.Next
+			return true
 		}
 		go func() {
 			defer close(done)
@@ -125,7 +128,9 @@ func testEvents(t *testing.T, newStore NewStore) {
 					return
 				default:
 				}
-				read()
+				if !read() {
+					return
+				}
 				mu.Lock()
 				n := len(seen)
 				mu.Unlock()
