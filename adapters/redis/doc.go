@@ -42,6 +42,8 @@
 //	u        hash: r:<reference fold>, c:<contract fold>, n:<E.164> -> id
 //	zn       sorted set of "<name fold>\x00<id>\x00<reference>\x00<contract>\x00<digits>..."
 //	zr zc zd sorted sets of "<reference | contract fold | digits>\x00<name fold>\x00<id>"
+//	zp       sorted set of "<digits prefix>\x00<name fold>\x00<id>", one member for
+//	         each proper prefix of 3 or more digits of the organization's numbers
 //	g:<trigram>   sorted set of "<name fold>\x00<id>" of names holding the 3 bytes
 //	s:<status> m:<managed by> t:<tag fold>   sets of ids, for filters
 //	ev       stream: the provider's event feed; entry ids are event cursors
@@ -50,9 +52,13 @@
 //	i iz     idempotency keys: hash and expiry sorted set
 //
 // Members of the name and trigram sets order by name fold key, then id:
-// result order. Name-set members carry every search key, and the other
-// sorted sets carry the name, so that search can place and match an
-// organization from the member alone.
+// result order, and so do the members of zp under one digits prefix.
+// Name-set members carry every search key, and the other sorted sets carry
+// the name, so that search can place and match an organization from the
+// member alone. zp costs memory (about 27 members for 3 numbers of 11 to 13
+// digits) to make a number prefix as cheap as a name prefix: a page of
+// digit-prefix hits is the first members of its range, where reading the
+// digits set would cost a step per number under the prefix.
 //
 // # Search
 //
@@ -64,8 +70,9 @@
 // cursor, in result order, keeping members whose keys match at that tier,
 // until the page is full. Candidates are the exact and prefix ranges of the
 // reference, contract, digits and name sets (ZRANGEBYLEX, counted with
-// ZLEXCOUNT); empty text lists the name set, or the filter sets'
-// intersection (counted with SINTERCARD). Reading costs a step per
+// ZLEXCOUNT); name and digit prefixes are read in result order (from the
+// name set and zp), only as far as the page needs. Empty text lists the
+// name set, or the filter sets' intersection (counted with SINTERCARD). Reading costs a step per
 // candidate, walking about page × organizations ÷ matches steps, so the
 // script reads few candidates and walks when many match; the cost is
 // highest, about the square root of page × organizations steps, when a

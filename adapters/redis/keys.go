@@ -28,6 +28,9 @@ func (k keyspace) names() string     { return k.base + "zn" } // zset: <name>\x0
 func (k keyspace) refs() string      { return k.base + "zr" } // zset: <reference fold>\x00<name>\x00<id>
 func (k keyspace) contracts() string { return k.base + "zc" } // zset: <contract fold>\x00<name>\x00<id>
 func (k keyspace) digits() string    { return k.base + "zd" } // zset: <number digits>\x00<name>\x00<id>
+func (k keyspace) digitPrefixes() string {
+	return k.base + "zp" // zset: <proper prefix of number digits>\x00<name>\x00<id>
+}
 func (k keyspace) gram(g string) string {
 	return k.base + "g:" + g // zset: <name fold>\x00<id> of names holding the trigram
 }
@@ -46,6 +49,10 @@ const (
 	uniqueContract = "c:"
 	uniqueNumber   = "n:"
 )
+
+// minDigits is the fewest digits search tries against numbers (see
+// search.Terms.Digits).
+const minDigits = 3
 
 // sep ends the key part of a sorted-set member. Fold keys hold no control
 // characters (input rules refuse them), so it sorts below every character
@@ -237,8 +244,19 @@ func (m meta) entries(ks keyspace, id string) []entry {
 	if m.contract != "" {
 		e = append(e, entry{'z', ks.contracts(), m.contract + tail})
 	}
+	prefixes := make(map[string]bool)
 	for _, n := range m.numbers {
-		e = append(e, entry{'z', ks.digits(), strings.TrimPrefix(n, "+") + tail})
+		d := strings.TrimPrefix(n, "+")
+		e = append(e, entry{'z', ks.digits(), d + tail})
+		// Every proper prefix search can match (3 digits or more), once
+		// per organization, so that a number prefix finds its hits in
+		// result order.
+		for l := minDigits; l < len(d); l++ {
+			if !prefixes[d[:l]] {
+				prefixes[d[:l]] = true
+				e = append(e, entry{'z', ks.digitPrefixes(), d[:l] + tail})
+			}
+		}
 	}
 	for _, g := range trigrams(m.name) {
 		e = append(e, entry{'z', ks.gram(g), m.name + sep + id})

@@ -18,8 +18,10 @@ import (
 // until it holds limit+1 hits. Within a tier it either
 //
 //   - reads every candidate (the exact-match ranges of the reference,
-//     contract, digits and name sets; their prefix ranges; the intersection
-//     of the text's trigram sets) and keeps the first ones in result order;
+//     contract, digits and name sets; the prefix ranges of the reference
+//     and contract sets, and of the name and digit-prefix sets as far as
+//     the page needs, since those are in result order; the intersection of
+//     the text's trigram sets) and keeps the first ones in result order;
 //   - or walks the name set, which is in result order, and keeps each
 //     member whose keys (carried in the member) match at that tier, until
 //     the page is full.
@@ -35,11 +37,14 @@ import (
 // against Terms.Match again.
 //
 // KEYS: name set, meta hash, organization hash, reference set, contract
-// set, digits set, then nf filter sets, then ng trigram sets.
+// set, digits set, digit-prefix set, then nf filter sets, then ng trigram
+// sets.
 // ARGV: fold, digits, substring ("1" or ""), limit+1, cursor tier (0: none),
 // cursor name, cursor id, nf, ng, the walk ratios for prefixes, substrings
 // and listings, the name-set start of the prefix tier's name range, the
-// members read per ZRANGEBYLEX and the walk budget's slack.
+// members read per ZRANGEBYLEX, the walk budget's slack and the most
+// prefix hits by reference, contract or digits read to leave out of the
+// substring tier.
 //
 // It returns tier, id, meta and organization JSON of each hit, in order.
 var pageScript = goredis.NewScript(`#!lua flags=no-writes
@@ -47,11 +52,14 @@ local fold, digits, sub, want = ARGV[1], ARGV[2], ARGV[3] == '1', tonumber(ARGV[
 local aT, aN, aI = tonumber(ARGV[5]), ARGV[6], ARGV[7]
 local nf, ng = tonumber(ARGV[8]), tonumber(ARGV[9])
 local rPrefix, rSub, rList, nameStart = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12]), ARGV[13]
-local zn, meta, orgs, zr, zc, zd = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local zn, meta, orgs, zr, zc, zd, zp = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local filters, grams = {}, {}
-for j = 1, nf do filters[j] = KEYS[6 + j] end
-for j = 1, ng do grams[j] = KEYS[6 + nf + j] end
+for j = 1, nf do filters[j] = KEYS[7 + j] end
+for j = 1, ng do grams[j] = KEYS[7 + nf + j] end
 local batch, slack = tonumber(ARGV[14]), tonumber(ARGV[15])
+-- preLimit bounds the prefix hits by reference, contract or digits read
+-- whole to leave them out of the substring tier.
+local preLimit = tonumber(ARGV[16])
 
 local function less(a, b)
   if a == b then return false end
@@ -64,6 +72,15 @@ end
 local function before(n1, i1, n2, i2)
   if n1 ~= n2 then return less(n1, n2) end
   return less(i1, i2)
+end
+-- lead is a number that orders strings as their first 6 bytes do (a
+-- missing byte before every byte), so that most comparisons of names cost
+-- one number comparison instead of a loop over bytes.
+local function lead(s)
+  local n = 0
+  for _, b in ipairs({string.byte(s, 1, 6)}) do n = n * 257 + b + 1 end
+  for _ = #s + 1, 6 do n = n * 257 end
+  return n
 end
 local function afterCursor(tier, name, id)
   if aT == 0 or tier > aT then return true end
@@ -99,40 +116,56 @@ local function tierOf(name, ref, con, f, d)
   if sub and string.find(name, fold, 1, true) then return 3 end
   return 0
 end
--- top keeps the first k of what it is offered, in result order.
+-- top keeps the first k of what it is offered, in result order. Entries
+-- are {name, id, lead of name}.
 local function top(k)
   local buf, seen = {}, {}
   local t = {buf = buf}
+  local function earlier(x, y)
+    if x[3] ~= y[3] then return x[3] < y[3] end
+    return before(x[1], x[2], y[1], y[2])
+  end
   function t.offer(name, id)
     if seen[id] then return end
     seen[id] = true
+    local e = {name, id, lead(name)}
     local n = #buf
-    if n >= k and not before(name, id, buf[n][1], buf[n][2]) then return end
+    if n >= k and not earlier(e, buf[n]) then return end
     if n >= k then buf[n] = nil; n = n - 1 end
     local i = n
-    while i >= 1 and before(name, id, buf[i][1], buf[i][2]) do buf[i + 1] = buf[i]; i = i - 1 end
-    buf[i + 1] = {name, id}
+    while i >= 1 and earlier(e, buf[i]) do buf[i + 1] = buf[i]; i = i - 1 end
+    buf[i + 1] = e
   end
   return t
 end
 -- walk calls fn with each member of the sorted set key from start on
 -- until fn returns true or, after budget members, gives up. It returns
--- whether it finished.
-local function walk(key, start, budget, fn)
+-- whether it finished. It first reads about the expected number of
+-- members, then twice as many each time up to batch: every member read
+-- costs a copy into the script.
+local function walk(key, start, budget, expect, fn)
+  local n = math.min(batch, math.max(16, math.ceil(expect) + 8))
   while budget > 0 do
-    local ms = redis.call('ZRANGEBYLEX', key, start, '+', 'LIMIT', 0, batch)
+    local ms = redis.call('ZRANGEBYLEX', key, start, '+', 'LIMIT', 0, n)
     for _, m in ipairs(ms) do
       if fn(m) then return true end
     end
-    if #ms < batch then return true end
+    if #ms < n then return true end
     budget = budget - #ms
     start = '(' .. ms[#ms]
+    n = math.min(batch, 2 * n)
   end
   return false
 end
 local function walkStart(tier)
   if aT == tier then return '[' .. aN .. '\0' .. aI .. '\1' end
   return '-'
+end
+-- keyed returns the name and id of a reference, contract or digits set
+-- member, "<key>\0<name>\0<id>": the id is its last 36 bytes.
+local function keyed(m)
+  local i = string.find(m, '\0', 1, true)
+  return string.sub(m, i + 1, -38), string.sub(m, -36)
 end
 -- nameID returns the name and id that start a name-set or trigram-set
 -- member.
@@ -192,7 +225,7 @@ if fold == '' then
   local c = nf > 0 and interCard(filters, limit) or 0
   if nf == 0 or c >= limit then
     local got = {}
-    local done = walk(zn, walkStart(1), nf == 0 and total + batch or budgetOf(want, c, 1), function(m)
+    local done = walk(zn, walkStart(1), nf == 0 and total + batch or budgetOf(want, c, 1), nf == 0 and want or want * total / math.max(c, 1), function(m)
       local name, id = nameID(m)
       if passes(id) then
         got[#got + 1] = {name, id}
@@ -204,6 +237,13 @@ if fold == '' then
     take(1, read())
   end
 else
+  -- count returns how many members of a sorted set start with p.
+  local counts = {}
+  local function count(key, p)
+    if p == '' then return 0 end
+    if not counts[key] then counts[key] = redis.call('ZLEXCOUNT', key, '[' .. p, '(' .. p .. '\255') end
+    return counts[key]
+  end
   -- Exact: every candidate is read; the set is also needed to leave these
   -- organizations out of the lower tiers.
   local exact = {}
@@ -212,8 +252,8 @@ else
     local function range(key, k, nameAt)
       if k == '' then return end
       for _, m in ipairs(redis.call('ZRANGEBYLEX', key, '[' .. k .. '\0', '(' .. k .. '\1')) do
-        local f = split(m)
-        local name, id = f[nameAt], f[nameAt + 1]
+        local name, id
+        if nameAt == 1 then name, id = nameID(m) else name, id = keyed(m) end
         exact[id] = true
         if afterCursor(1, name, id) and passes(id) then t.offer(name, id) end
       end
@@ -234,19 +274,39 @@ else
       local function range(key, p)
         if p == '' then return end
         for _, m in ipairs(redis.call('ZRANGEBYLEX', key, '[' .. p, '(' .. p .. '\255')) do
-          local f = split(m)
-          local name, id = f[2], f[3]
+          local name, id = keyed(m)
           if not exact[id] and afterCursor(2, name, id) and passes(id) then t.offer(name, id) end
         end
       end
       range(zr, fold)
       range(zc, fold)
-      range(zd, digits)
+      -- Digit prefixes come in result order from the digit-prefix set, as
+      -- name prefixes do from the name set. An organization with two
+      -- numbers under the prefix has one member there.
+      if digits ~= '' then
+        local offered, start, stop = 0, '[' .. digits .. '\0', '(' .. digits .. '\1'
+        if aT == 2 then start = '[' .. digits .. '\0' .. aN .. '\0' .. aI .. '\1' end
+        while offered < k do
+          local n = nf == 0 and math.min(batch, k - offered + 4) or batch
+          local ms = redis.call('ZRANGEBYLEX', zp, start, stop, 'LIMIT', 0, n)
+          for _, m in ipairs(ms) do
+            local name, id = keyed(m)
+            if not exact[id] and passes(id) then
+              t.offer(name, id)
+              offered = offered + 1
+              if offered >= k then break end
+            end
+          end
+          if #ms < n then break end
+          start = '(' .. ms[#ms]
+        end
+      end
       -- Name prefixes come in result order: once k of them are offered,
       -- the rest cannot make the page.
       local offered, start = 0, nameStart
       while offered < k do
-        local ms = redis.call('ZRANGEBYLEX', zn, start, '(' .. fold .. '\255', 'LIMIT', 0, batch)
+        local n = nf == 0 and math.min(batch, k - offered + 4) or batch
+        local ms = redis.call('ZRANGEBYLEX', zn, start, '(' .. fold .. '\255', 'LIMIT', 0, n)
         for _, m in ipairs(ms) do
           local name, id = nameID(m)
           if not exact[id] and passes(id) then
@@ -255,20 +315,18 @@ else
             if offered >= k then break end
           end
         end
-        if #ms < batch then break end
+        if #ms < n then break end
         start = '(' .. ms[#ms]
       end
       return t.buf
     end
-    local function count(key, p)
-      if p == '' then return 0 end
-      return redis.call('ZLEXCOUNT', key, '[' .. p, '(' .. p .. '\255')
-    end
-    local c = count(zr, fold) + count(zc, fold) + count(zd, digits)
+    -- Digits are read in order above, so only references and contracts
+    -- count as candidates to read.
+    local c = count(zr, fold) + count(zc, fold)
     local nulFold, nulDigits = '\0' .. fold, '\0' .. digits
     if c > 0 and c >= limitOf(rPrefix, k, share) then
       local got = {}
-      local done = walk(zn, walkStart(2), budgetOf(k, c, share), function(m)
+      local done = walk(zn, walkStart(2), budgetOf(k, c, share), k * total / math.max(c * share, 1), function(m)
         if not (starts(m, fold) or string.find(m, nulFold, 1, true) or
             (digits ~= '' and string.find(m, nulDigits, 1, true))) then
           return false
@@ -294,9 +352,28 @@ else
     local k = want - #hits
     -- hit returns the name and id of a gram-set member when it is a hit at
     -- tier substring that passes the filter.
+    --
+    -- Organizations whose reference, contract or digits start with the
+    -- text are prefix hits; when they are few their ids are read once
+    -- (pre), otherwise each candidate's keys are read from its meta.
+    local pre
+    if count(zr, fold) + count(zc, fold) + count(zd, digits) <= preLimit then
+      pre = {}
+      for _, r in ipairs({{zr, fold}, {zc, fold}, {zd, digits}}) do
+        if r[2] ~= '' then
+          for _, m in ipairs(redis.call('ZRANGEBYLEX', r[1], '[' .. r[2], '(' .. r[2] .. '\255')) do
+            pre[string.sub(m, -36)] = true
+          end
+        end
+      end
+    end
     local function hit(m)
       local name, id = nameID(m)
       if exact[id] or not string.find(name, fold, 1, true) then return nil end
+      if pre then
+        if not (pre[id] or starts(name, fold)) and passes(id) then return name, id end
+        return nil
+      end
       local f = metaKeys(id)
       if f and tierOf(f[1], f[2], f[3], f, 4) == 3 and passes(id) then return name, id end
     end
@@ -331,7 +408,8 @@ else
     end
     if c > 0 and c >= limit then
       local got = {}
-      local done = walk(smallest, walkStart(3), math.ceil(slack * k * size / math.max(c * share, 1)) + batch, function(m)
+      local expect = k * size / math.max(c * share, 1)
+      local done = walk(smallest, walkStart(3), math.ceil(slack * expect) + batch, expect, function(m)
         local name, id = hit(m)
         if name then
           got[#got + 1] = {name, id}
@@ -346,11 +424,16 @@ else
 end
 
 local out = {}
-for _, h in ipairs(hits) do
-  out[#out + 1] = tostring(h[1])
-  out[#out + 1] = h[2]
-  out[#out + 1] = redis.call('HGET', meta, h[2]) or ''
-  out[#out + 1] = redis.call('HGET', orgs, h[2]) or ''
+if #hits > 0 then
+  local ids = {}
+  for j, h in ipairs(hits) do ids[j] = h[2] end
+  local ms, os = redis.call('HMGET', meta, unpack(ids)), redis.call('HMGET', orgs, unpack(ids))
+  for j, h in ipairs(hits) do
+    out[#out + 1] = tostring(h[1])
+    out[#out + 1] = h[2]
+    out[#out + 1] = ms[j] or ''
+    out[#out + 1] = os[j] or ''
+  end
 end
 return out
 `)
@@ -361,7 +444,7 @@ return out
 // listings also read its meta), measured on Redis 7.0 with the benchmarks
 // at 100,000 organizations, where moving one element into Lua dominates
 // both.
-var defaultTuning = tuning{prefixRatio: 1.0, substringRatio: 0.35, listRatio: 0.6, batch: 256, slack: 4}
+var defaultTuning = tuning{prefixRatio: 1.0, substringRatio: 0.35, listRatio: 0.6, batch: 256, slack: 4, preLimit: 1000}
 
 // tuning steers pageScript: how it weighs walking against reading, how
 // many members one ZRANGEBYLEX reads, and how far past its expected length
@@ -370,13 +453,17 @@ type tuning struct {
 	prefixRatio, substringRatio, listRatio float64
 	batch                                  int
 	slack                                  float64
+	// preLimit is the most prefix hits by reference, contract or digits
+	// that the substring tier reads to leave out, rather than reading each
+	// candidate's meta.
+	preLimit int
 }
 
 // page answers a search that is not by id and asks no count with one
 // pageScript call.
 func (x *searcher) page() (org.SearchResult, error) {
 	t, ks := x.plan.Terms, x.ks
-	keys := []string{ks.names(), ks.meta(), ks.orgs(), ks.refs(), ks.contracts(), ks.digits()}
+	keys := []string{ks.names(), ks.meta(), ks.orgs(), ks.refs(), ks.contracts(), ks.digits(), ks.digitPrefixes()}
 	keys = append(keys, x.filterKeys...)
 	var grams []string
 	if t.Substring() {
@@ -401,7 +488,7 @@ func (x *searcher) page() (org.SearchResult, error) {
 	tu := x.s.tuning
 	v, err := pageScript.Run(x.ctx, x.s.c, keys, t.Fold, t.Digits, sub, x.plan.Limit+1, int(aTier), aName, aID,
 		len(x.filterKeys), len(grams), tu.prefixRatio, tu.substringRatio, tu.listRatio, nameStart,
-		tu.batch, tu.slack).StringSlice()
+		tu.batch, tu.slack, tu.preLimit).StringSlice()
 	if err != nil {
 		return org.SearchResult{}, translate(err)
 	}

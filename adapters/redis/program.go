@@ -120,7 +120,11 @@ type program struct {
 	nWrites int
 }
 
-func newProgram() *program { return &program{keyIdx: make(map[string]string)} }
+func newProgram() *program {
+	// Capacity for a typical change (about 60 index entries), so that
+	// building the arguments does not copy them over and over.
+	return &program{keyIdx: make(map[string]string, 64), writes: make([]any, 0, 256)}
+}
 
 func (p *program) key(k string) string {
 	if i, ok := p.keyIdx[k]; ok {
@@ -160,28 +164,32 @@ func (p *program) checkUnique(ks keyspace, id string, us []uniqueEntry) {
 // command costs the server.
 func (p *program) add(id string, es []entry) {
 	for _, g := range groupEntries(es) {
-		var args []any
+		n := len(g)
+		if g[0].kind != 's' {
+			n *= 2
+		}
+		p.nWrites++
+		p.writes = append(p.writes, command(g[0].kind, true), n, p.key(g[0].key))
 		for _, e := range g {
 			switch e.kind {
 			case 'h':
-				args = append(args, e.item, id)
+				p.writes = append(p.writes, e.item, id)
 			case 'z':
-				args = append(args, 0, e.item)
+				p.writes = append(p.writes, 0, e.item)
 			case 's':
-				args = append(args, e.item)
+				p.writes = append(p.writes, e.item)
 			}
 		}
-		p.write(command(g[0].kind, true), g[0].key, args...)
 	}
 }
 
 func (p *program) remove(es []entry) {
 	for _, g := range groupEntries(es) {
-		args := make([]any, len(g))
-		for i, e := range g {
-			args[i] = e.item
+		p.nWrites++
+		p.writes = append(p.writes, command(g[0].kind, false), len(g), p.key(g[0].key))
+		for _, e := range g {
+			p.writes = append(p.writes, e.item)
 		}
-		p.write(command(g[0].kind, false), g[0].key, args...)
 	}
 }
 
