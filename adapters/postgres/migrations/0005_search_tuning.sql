@@ -7,7 +7,7 @@
 -- sample of names: with the default sample, text held by 1 % of 1,000,000
 -- names was taken for 0.01 %, and its search read and sorted 10,000 rows
 -- (17 ms) instead of walking 2,100 index entries; with this sample the
--- slowest of 200 such searches took 11 ms, against 26 ms. A larger sample
+-- slowest of 200 such searches took 11 ms (26 ms with 300). A larger sample
 -- costs more planning on every search of three or more characters (about
 -- 0.1 ms at this size: the planner tries the text against each sampled
 -- name) and a longer ANALYZE.
