@@ -419,9 +419,13 @@ func scanAt(n, col int, dst any) []any {
 
 func digitsOf(e164 string) string { return strings.TrimPrefix(e164, "+") }
 
-func BenchmarkSearch(b *testing.B) {
-	e := benchSetup(b)
-	ctx := context.Background()
+// searchCase is a kind of search text, drawn from the sample.
+type searchCase struct {
+	name  string
+	texts []string
+}
+
+func searchCases(e *benchEnv) []searchCase {
 	pick := func(f func(s org.Snapshot) string) []string {
 		var out []string
 		for _, s := range e.sample {
@@ -432,10 +436,7 @@ func BenchmarkSearch(b *testing.B) {
 		return out
 	}
 	firstWord := func(s string) string { w, _, _ := strings.Cut(s, " "); return w }
-	cases := []struct {
-		name  string
-		texts []string
-	}{
+	return []searchCase{
 		{"UUID", pick(func(s org.Snapshot) string { return s.ID.String() })},
 		{"Number", pick(func(s org.Snapshot) string { return s.Numbers[0] })},
 		{"NumberPrefix8", pick(func(s org.Snapshot) string { return digitsOf(s.Numbers[0])[:8] })},
@@ -450,29 +451,60 @@ func BenchmarkSearch(b *testing.B) {
 		{"Reference", pick(func(s org.Snapshot) string { return s.CustomerReference })},
 		{"Contract", pick(func(s org.Snapshot) string { return s.ExternalContract })},
 	}
-	for _, c := range cases {
+}
+
+// plans compiles the texts of c, checking that each finds something.
+func (c searchCase) plans(b *testing.B, e *benchEnv) []search.Plan {
+	plans := make([]search.Plan, len(c.texts))
+	for i, text := range c.texts {
+		p, err := search.Compile(e.provider.ID.String(), search.Query{Text: text})
+		if err != nil {
+			b.Fatal(err)
+		}
+		plans[i] = p
+	}
+	return plans
+}
+
+func BenchmarkSearch(b *testing.B) {
+	e := benchSetup(b)
+	ctx := context.Background()
+	for _, c := range searchCases(e) {
 		b.Run(c.name, func(b *testing.B) {
-			plans := make([]search.Plan, len(c.texts))
-			stmts := make([][]captured, len(c.texts))
-			for i, text := range c.texts {
-				p, err := search.Compile(e.provider.ID.String(), search.Query{Text: text})
-				if err != nil {
-					b.Fatal(err)
-				}
-				plans[i] = p
+			plans := c.plans(b, e)
+			stmts := make([][]captured, len(plans))
+			for i, p := range plans {
 				var got []captured
 				res, err := e.store.Search(context.WithValue(ctx, captureKey{}, &got), p)
 				if err != nil {
 					b.Fatal(err)
 				}
 				if len(res.Hits) == 0 {
-					b.Fatalf("%q finds nothing", text)
+					b.Fatalf("%q finds nothing", c.texts[i])
 				}
 				stmts[i] = got
 			}
 			interleave(b,
 				func(i int) error { _, err := e.store.Search(ctx, plans[i%len(plans)]); return err },
 				func(i int) error { return replay(ctx, e.pool, stmts[i%len(stmts)]) })
+		})
+	}
+}
+
+// BenchmarkSearchVsGeneral compares the store's searches with the general
+// statement alone, which ranks every tier in SQL and answers the pages that
+// the per-key sources cannot prove: the ratio is what the sources save.
+func BenchmarkSearchVsGeneral(b *testing.B) {
+	e := benchSetup(b)
+	ctx := context.Background()
+	general := postgres.New(e.pool, postgres.WithSchema(e.schema))
+	postgres.GeneralSearchOnly(general)
+	for _, c := range searchCases(e) {
+		b.Run(c.name, func(b *testing.B) {
+			plans := c.plans(b, e)
+			interleave(b,
+				func(i int) error { _, err := e.store.Search(ctx, plans[i%len(plans)]); return err },
+				func(i int) error { _, err := general.Search(ctx, plans[i%len(plans)]); return err })
 		})
 	}
 }
