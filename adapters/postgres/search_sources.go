@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	sq "github.com/Masterminds/squirrel"
 	"github.com/google/uuid"
@@ -89,18 +90,15 @@ func (s *Store) searchSources(ctx context.Context, pid uuid.UUID, plan search.Pl
 	// full without it, and a common text would make it the costly part.
 	stmt := join("UNION ALL", parts)
 	gate := sq.Expr("(SELECT count(DISTINCT s.id) FROM s) < ?", want)
-	var (
-		sub      sq.Sqlizer
-		subMatch search.Match
-		hasSub   bool
-	)
-	if plan.After == nil && filter == nil {
-		sub, subMatch, hasSub = s.firstSubstringRows(pid, mt, want, gate)
-	} else {
-		sub, subMatch, hasSub = s.substringRows(pid, mt, filter, want, gate)
-	}
-	if hasSub {
-		stmt = sq.Expr("WITH s AS (?) SELECT * FROM s UNION ALL (?)", stmt, sub)
+	sub := mt.substring()
+	if sub != nil {
+		var part sq.Sqlizer
+		if plan.After == nil && filter == nil {
+			part = s.firstSubstringRows(pid, mt.terms, *sub, gate, want)
+		} else {
+			part = s.substringRows(pid, mt, *sub, filter, want, gate)
+		}
+		stmt = sq.Expr("WITH s AS (?) SELECT * FROM s UNION ALL (?)", stmt, part)
 	}
 	res, err := s.queryCustom(ctx, s.db, stmt)
 	if err != nil {
@@ -132,11 +130,11 @@ func (s *Store) searchSources(ctx context.Context, pid uuid.UUID, plan search.Pl
 		}
 		hits[i] = org.Hit{Organization: o, Match: h.Match}
 	}
-	if len(hits) == want || !hasSub {
+	if len(hits) == want || sub == nil {
 		return hits, true, nil
 	}
 	if len(ids) >= want { // the substring part did not run: run it now
-		more, err := s.substrings(ctx, pid, mt, filter, want-len(hits))
+		more, err := s.substrings(ctx, pid, mt, *sub, filter, want-len(hits))
 		if err != nil {
 			return nil, false, err
 		}
@@ -152,7 +150,7 @@ func (s *Store) searchSources(ctx context.Context, pid uuid.UUID, plan search.Pl
 		if err != nil {
 			return nil, false, err
 		}
-		hits = append(hits, org.Hit{Organization: o, Match: subMatch})
+		hits = append(hits, org.Hit{Organization: o, Match: sub.m})
 	}
 	return hits, true, nil
 }
@@ -161,25 +159,48 @@ func (s *Store) searchSources(ctx context.Context, pid uuid.UUID, plan search.Pl
 // the sources.
 const substringSource = -1
 
-// firstSubstringRows is substringRows for the first page without a
-// filter, in a statement whose sources are the common table "s". The gate
-// lets it run only when the sources read fewer rows than their limit, so
-// "s" then holds every organization that matches at a better tier, and
-// excluding those needs no column but the id. Then the names are read from
-// the name index alone, in result order or through the trigram index,
-// whichever the planner expects to read fewer rows, and only the page's
-// organizations are fetched: a common text's walk through the name index
-// no longer reads each organization it passes.
-func (s *Store) firstSubstringRows(pid uuid.UUID, mt matcher, k int, gate sq.Sqlizer) (sq.Sqlizer, search.Match, bool) {
-	c := mt.substring()
-	if c == nil {
-		return nil, search.Match{}, false
+// firstSubstringRows selects, in the columns of the sources (the common
+// table "s"), the first k rows of the substring tier of a first page
+// without a filter. The gate lets it run only when the sources read fewer
+// rows than their limit, so "s" then holds every organization that matches
+// at a better tier, and leaving those out needs only their ids.
+//
+// Which plan finds a substring's first names cheaply depends on how many
+// names hold it: walking the name index in result order suits common
+// text, the trigram index and a sort suit rare text. The planner decides
+// from its sample of names (see migration 0005), reading the names from the
+// name index alone and fetching only the page's organizations, so that a
+// walk costs little. Its estimate for text that no sampled name holds is
+// not small enough, though: at 1,000,000 organizations it walked every
+// name (140 ms) for a word no name held. Text that is most likely rare, as
+// it holds a digit (it is then most likely a key), a space or eight
+// characters or more, is read through the trigram index without asking.
+func (s *Store) firstSubstringRows(pid uuid.UUID, t search.Terms, sub candidate, gate sq.Sqlizer, k int) sq.Sqlizer {
+	exclude := sq.Expr("o.id NOT IN (SELECT s.id FROM s)")
+	if strings.ContainsAny(t.Fold, "0123456789 ") || utf8.RuneCountInString(t.Fold) >= 8 {
+		return s.substringsByTrigram(pid, sub, k, exclude, gate)
 	}
 	names := psql.Select("o.name_fold", "o.id").From(s.t.orgs+" AS o").
-		Where(sq.And{sq.Expr("o.provider_id = ?", pid), c.source, sq.Expr("o.id NOT IN (SELECT s.id FROM s)"), gate}).
+		Where(sq.And{sq.Expr("o.provider_id = ?", pid), sub.source, exclude, gate}).
 		OrderBy("o.name_fold", "o.id").Suffix("LIMIT ?", k)
 	return sq.Expr(fmt.Sprintf("SELECT %d, %s FROM (?) AS w JOIN %s AS o ON o.provider_id = ? AND o.id = w.id",
-		substringSource, s.sourceColumns(search.Terms{}), s.t.orgs), names, pid), c.m, true
+		substringSource, s.sourceColumns(search.Terms{}), s.t.orgs), names, pid)
+}
+
+// substringsByTrigram selects, in the columns of the sources, the first k
+// rows of the substring tier that pass every predicate in preds (nil ones
+// are skipped), through the trigram index: ordering by an expression keeps the
+// planner from walking the name index instead, which could read every name
+// for text that few names hold.
+func (s *Store) substringsByTrigram(pid uuid.UUID, sub candidate, k int, preds ...sq.Sqlizer) sq.Sqlizer {
+	where := sq.And{sq.Expr("o.provider_id = ?", pid), sub.source}
+	for _, p := range preds {
+		if p != nil {
+			where = append(where, p)
+		}
+	}
+	return psql.Select(fmt.Sprintf("%d, %s", substringSource, s.sourceColumns(search.Terms{}))).From(s.t.orgs+" AS o").
+		Where(where).OrderBy(`(o.name_fold || '') COLLATE "C"`, "o.id").Suffix("LIMIT ?", k)
 }
 
 // substring returns the candidate of the substring tier, or nil.
@@ -193,30 +214,26 @@ func (mt matcher) substring() *candidate {
 }
 
 // substringRows selects, in the columns of the sources, the first k rows of
-// the substring tier that pass filter and gate (nil for none), and returns
-// their match; false when the text is not searched as a substring.
-func (s *Store) substringRows(pid uuid.UUID, mt matcher, filter sq.Sqlizer, k int, gate sq.Sqlizer) (sq.Sqlizer, search.Match, bool) {
-	c := mt.substring()
-	if c == nil {
-		return nil, search.Match{}, false
-	}
-	where := sq.And{sq.Expr("o.provider_id = ?", pid), c.source}
+// the substring tier that pass filter and gate (nil for none).
+func (s *Store) substringRows(pid uuid.UUID, mt matcher, sub candidate, filter sq.Sqlizer, k int, gate sq.Sqlizer) sq.Sqlizer {
+	where := sq.And{sq.Expr("o.provider_id = ?", pid), sub.source}
 	for _, p := range []sq.Sqlizer{mt.notBetter(search.TierSubstring), filter, gate} {
 		if p != nil {
 			where = append(where, p)
 		}
 	}
 	return psql.Select(fmt.Sprintf("%d, %s", substringSource, s.sourceColumns(search.Terms{}))).From(s.t.orgs+" AS o").Where(where).
-		OrderBy("o.name_fold", "o.id").Suffix("LIMIT ?", k), c.m, true
+		OrderBy("o.name_fold", "o.id").Suffix("LIMIT ?", k)
 }
 
 // substrings returns the first k hits of the substring tier, which the
 // page reaches only after every hit of the better tiers.
-func (s *Store) substrings(ctx context.Context, pid uuid.UUID, mt matcher, filter sq.Sqlizer, k int) ([]org.Hit, error) {
-	stmt, m, ok := s.substringRows(pid, mt, filter, k, nil)
-	if !ok {
-		return nil, nil
-	}
+func (s *Store) substrings(ctx context.Context, pid uuid.UUID, mt matcher, sub candidate, filter sq.Sqlizer, k int) ([]org.Hit, error) {
+	return s.substringHits(ctx, s.substringRows(pid, mt, sub, filter, k, nil), sub.m)
+}
+
+// substringHits runs a statement of substring rows, in result order.
+func (s *Store) substringHits(ctx context.Context, stmt sq.Sqlizer, m search.Match) ([]org.Hit, error) {
 	res, err := s.queryCustom(ctx, s.db, stmt)
 	if err != nil {
 		return nil, translateCtx(ctx, err)
