@@ -62,25 +62,27 @@
 // that the page needs (rows of a better tier took its places), the search
 // runs one general statement instead: every tier, best first, under one
 // LIMIT, ranked in SQL. It gives the same pages and is costlier to plan
-// (0.7 to 1.5 ms at 1,000,000 organizations, against 0.3 to 0.4 ms).
+// (0.7 to 1.5 ms at 1,000,000 organizations, against 0.4 to 0.5 ms).
 //
 // Name substrings use a trigram GIN index on the name fold key alone,
 // without a pending list, so a substring search costs the same between
-// VACUUMs. A first page reads the names from the name index alone: walking
-// it in result order when the text is common, or through the trigram index
-// when it is rare, whichever the planner, from a larger sample of names,
-// expects to read fewer. With
-// provider_id in it (btree_gin), a rare substring also reads the whole
-// provider's posting list: at 1,000,000 organizations of one provider that
-// took 14 to 24 ms where the plain index takes 4 to 8 ms. The plain index
-// suits few large providers; its cost is that the trigrams find every
-// provider's names, filtered by provider afterwards, so in a table shared
-// by many small providers a substring common in the others' names costs
-// more than with provider_id in the index. Text of several words is looked
-// up word by word (each word of three or more characters), then tested
-// whole on the rows found: the trigrams that span the words' edges are the
-// most common ones. User text only ever travels as
-// statement arguments; LIKE patterns escape %, _ and \.
+// VACUUMs. On a first page without a filter, short text is left to the
+// planner, which estimates from a larger sample of names whether walking the
+// name index in result order (reading the index alone) or sorting what the
+// trigram index finds reads fewer rows; text that is most likely rare (with
+// a digit, a space, or eight characters or more) always goes through the
+// trigram index, since the planner took such text for common enough to walk
+// all the names. With provider_id in the trigram index (btree_gin), a rare
+// substring also reads the whole provider's posting list: at 1,000,000
+// organizations of one provider that took 14 to 24 ms where the plain index
+// takes 4 to 8 ms. The plain index suits few large providers; its cost is
+// that the trigrams find every provider's names, filtered by provider
+// afterwards, so in a table shared by many small providers a substring
+// common in the others' names costs more than with provider_id in the index.
+// Text of several words is looked up word by word (each word of three or
+// more characters), then tested whole on the rows found: the trigrams that
+// span the words' edges are the most common ones. User text only ever
+// travels as statement arguments; LIKE patterns escape %, _ and \.
 //
 // # Events
 //
