@@ -377,10 +377,19 @@ else
       local f = metaKeys(id)
       if f and tierOf(f[1], f[2], f[3], f, 4) == 3 and passes(id) then return name, id end
     end
+    -- The rarest trigram sets, smallest first. Intersecting the three
+    -- smallest finds every name that holds all of them, and hit tests the
+    -- whole text: the larger sets (a long name has some that hold most
+    -- organizations) would cost more to probe than they leave out.
+    local sized = {}
+    for j = 1, ng do sized[j] = {grams[j], redis.call('ZCARD', grams[j])} end
+    table.sort(sized, function(a, b) return a[2] < b[2] end)
+    local rare = {}
+    for j = 1, math.min(3, ng) do rare[j] = sized[j][1] end
     local function read()
       local got = {}
-      local args = {ng}
-      for j = 1, ng do args[j + 1] = grams[j] end
+      local args = {#rare}
+      for j = 1, #rare do args[j + 1] = rare[j] end
       for _, m in ipairs(redis.call('ZINTER', unpack(args))) do
         local name, id = hit(m)
         if name and afterCursor(3, name, id) then
@@ -390,18 +399,14 @@ else
       end
       return got
     end
-    local smallest, size = grams[1], redis.call('ZCARD', grams[1])
-    for j = 2, ng do
-      local n = redis.call('ZCARD', grams[j])
-      if n < size then smallest, size = grams[j], n end
-    end
+    local smallest, size = sized[1][1], sized[1][2]
     -- Walking the smallest set costs about k * size / matches steps,
     -- reading the intersection one per member.
     local limit = math.max(math.ceil(math.sqrt(rSub * k * size / math.max(share, 1e-9))), 1)
     local c = size
-    if ng > 1 and size > 0 then
-      local args = {ng}
-      for j = 1, ng do args[j + 1] = grams[j] end
+    if #rare > 1 and size > 0 then
+      local args = {#rare}
+      for j = 1, #rare do args[j + 1] = rare[j] end
       args[#args + 1] = 'LIMIT'
       args[#args + 1] = string.format('%d', math.min(limit, 2147483647))
       c = redis.call('ZINTERCARD', unpack(args))
