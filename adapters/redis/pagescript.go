@@ -21,7 +21,7 @@ import (
 //     contract, digits and name sets; the prefix ranges of the reference
 //     and contract sets, and of the name and digit-prefix sets as far as
 //     the page needs, since those are in result order; the intersection of
-//     three smallest trigram sets of the text, each member then tested for
+//     the three smallest trigram sets of the text, each member then tested for
 //     the whole text) and keeps the first ones in result order;
 //   - or walks the name set, which is in result order, and keeps each
 //     member whose keys (carried in the member) match at that tier, until
