@@ -281,17 +281,17 @@ else
       end
       range(zr, fold)
       range(zc, fold)
-      -- Digit prefixes come in result order from the digit-prefix set, as
-      -- name prefixes do from the name set. An organization with two
-      -- numbers under the prefix has one member there.
-      if digits ~= '' then
-        local offered, start, stop = 0, '[' .. digits .. '\0', '(' .. digits .. '\1'
-        if aT == 2 then start = '[' .. digits .. '\0' .. aN .. '\0' .. aI .. '\1' end
+      -- offerInOrder offers the members of key from start to stop, which
+      -- are in result order, that no better tier took and that pass the
+      -- filter: once k of them are offered, the rest cannot make the page.
+      -- place returns a member's name and id.
+      local function offerInOrder(key, start, stop, place)
+        local offered = 0
         while offered < k do
           local n = nf == 0 and math.min(batch, k - offered + 4) or batch
-          local ms = redis.call('ZRANGEBYLEX', zp, start, stop, 'LIMIT', 0, n)
+          local ms = redis.call('ZRANGEBYLEX', key, start, stop, 'LIMIT', 0, n)
           for _, m in ipairs(ms) do
-            local name, id = keyed(m)
+            local name, id = place(m)
             if not exact[id] and passes(id) then
               t.offer(name, id)
               offered = offered + 1
@@ -302,23 +302,15 @@ else
           start = '(' .. ms[#ms]
         end
       end
-      -- Name prefixes come in result order: once k of them are offered,
-      -- the rest cannot make the page.
-      local offered, start = 0, nameStart
-      while offered < k do
-        local n = nf == 0 and math.min(batch, k - offered + 4) or batch
-        local ms = redis.call('ZRANGEBYLEX', zn, start, '(' .. fold .. '\255', 'LIMIT', 0, n)
-        for _, m in ipairs(ms) do
-          local name, id = nameID(m)
-          if not exact[id] and passes(id) then
-            t.offer(name, id)
-            offered = offered + 1
-            if offered >= k then break end
-          end
-        end
-        if #ms < n then break end
-        start = '(' .. ms[#ms]
+      -- Digit prefixes come in result order from the digit-prefix set, as
+      -- name prefixes do from the name set. An organization with two
+      -- numbers under the prefix has one member there.
+      if digits ~= '' then
+        local start = '[' .. digits .. '\0'
+        if aT == 2 then start = '[' .. digits .. '\0' .. aN .. '\0' .. aI .. '\1' end
+        offerInOrder(zp, start, '(' .. digits .. '\1', keyed)
       end
+      offerInOrder(zn, nameStart, '(' .. fold .. '\255', nameID)
       return t.buf
     end
     -- Digits are read in order above, so only references and contracts
