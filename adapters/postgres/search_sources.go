@@ -25,8 +25,8 @@ import (
 // reading its own index in result order, with the keys of each row. The
 // rows are ranked here by search.Terms.Match, as in the memory store, so
 // hits and order are the same. The substring tier, whose plan depends on
-// how common the text is, runs afterwards and only when the page still has
-// room.
+// how common the text is, is a part of the same statement that runs only
+// when the page may still have room.
 
 // sourceSlack is how many more rows each source reads than the page
 // needs, so that rows that turn out to match at a better tier (at most one
