@@ -151,3 +151,39 @@ func TestNumberSearchFollowsRename(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchPageAfterExactRowsInPrefixSources pages, one hit at a time,
+// past the prefix tier while the name-prefix source still finds the two
+// organizations that matched exactly (by reference and by contract) on the
+// first pages: the page after the cursor then holds none of the sources'
+// rows, and the substring tier is read on its own.
+func TestSearchPageAfterExactRowsInPrefixSources(t *testing.T) {
+	ctx := context.Background()
+	provider := org.Provider{ID: uuid.New(), AdminOrganizationID: uuid.New()}
+	now := time.Now().UTC()
+	var items []org.Imported
+	for _, in := range []org.CreateInput{
+		{Name: "abqz", CustomerReference: "abq"},
+		{Name: "abqzz", ExternalContract: "abq"},
+		{Name: "abqa"},
+		{Name: "x abq"},
+		{Name: "y abq"},
+	} {
+		in.ManagedBy, in.Country = ownership.ServiceProvider, "GB"
+		o, err := org.New(provider.ID, in, nil, now)
+		require.NoError(t, err)
+		s := o.Snapshot()
+		items = append(items, org.Imported{Organization: o, Event: org.Event{ID: uuid.Must(uuid.NewV7()),
+			OrganizationID: o.ID(), ProviderID: provider.ID, Version: 1, Actor: org.ActorRef{Kind: "system", ID: "test"},
+			Time: now, Type: org.EventImported, After: &s}})
+	}
+	mem, pg := memory.New(), newStore(t, sharedPool(t))
+	for _, s := range []org.Store{mem, pg} {
+		require.NoError(t, s.(org.Importer).Import(ctx, items))
+	}
+	plan, err := search.Compile(provider.ID.String(), search.Query{Text: "abq", Limit: 1})
+	require.NoError(t, err)
+	want := pages(t, ctx, mem, plan)
+	require.Len(t, want, 5)
+	assert.Equal(t, want, pages(t, ctx, pg, plan))
+}
