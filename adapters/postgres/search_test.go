@@ -29,8 +29,7 @@ func TestSearchMatchesMemory(t *testing.T) {
 	r := rand.New(rand.NewPCG(4, 2))
 	words := []string{"ab", "abc", "ba", "cab", "b", "ab1", "4420"}
 	pick := func() string { return words[r.IntN(len(words))] }
-	var items []org.Imported
-	now := time.Now().UTC()
+	var ins []org.CreateInput
 	for i := range 120 {
 		in := org.CreateInput{Name: pick() + " " + pick(), ManagedBy: ownership.ServiceProvider, Country: "GB"}
 		if r.IntN(3) > 0 {
@@ -45,13 +44,9 @@ func TestSearchMatchesMemory(t *testing.T) {
 		if r.IntN(4) == 0 {
 			in.BuyerTags = []string{"gold"}
 		}
-		o, err := org.New(provider.ID, in, nil, now)
-		require.NoError(t, err, in)
-		s := o.Snapshot()
-		items = append(items, org.Imported{Organization: o, Event: org.Event{ID: uuid.Must(uuid.NewV7()),
-			OrganizationID: o.ID(), ProviderID: provider.ID, Version: 1, Actor: org.ActorRef{Kind: "system", ID: "test"},
-			Time: now, Type: org.EventImported, After: &s}})
+		ins = append(ins, in)
 	}
+	items := imported(t, provider.ID, ins)
 	mem := memory.New()
 	require.NoError(t, mem.Import(ctx, items))
 	general := newStore(t, pool)
@@ -108,18 +103,12 @@ func pages(t *testing.T, ctx context.Context, s org.Store, plan search.Plan) []s
 func TestNumberSearchFollowsRename(t *testing.T) {
 	ctx := context.Background()
 	provider := org.Provider{ID: uuid.New(), AdminOrganizationID: uuid.New()}
-	now := time.Now().UTC()
-	var items []org.Imported
+	var ins []org.CreateInput
 	for i, name := range []string{"Bravo", "Charlie", "Delta", "Echo"} {
-		in := org.CreateInput{Name: name, ManagedBy: ownership.ServiceProvider, Country: "GB",
-			Numbers: []string{fmt.Sprintf("+44207946%04d", 10*i), fmt.Sprintf("+44207946%04d", 10*i+1)}}
-		o, err := org.New(provider.ID, in, nil, now)
-		require.NoError(t, err)
-		s := o.Snapshot()
-		items = append(items, org.Imported{Organization: o, Event: org.Event{ID: uuid.Must(uuid.NewV7()),
-			OrganizationID: o.ID(), ProviderID: provider.ID, Version: 1, Actor: org.ActorRef{Kind: "system", ID: "test"},
-			Time: now, Type: org.EventImported, After: &s}})
+		ins = append(ins, org.CreateInput{Name: name, ManagedBy: ownership.ServiceProvider, Country: "GB",
+			Numbers: []string{fmt.Sprintf("+44207946%04d", 10*i), fmt.Sprintf("+44207946%04d", 10*i+1)}})
 	}
+	items := imported(t, provider.ID, ins)
 	mem, pg := memory.New(), newStore(t, sharedPool(t))
 	stores := []org.Store{mem, pg}
 	for _, s := range stores {
@@ -160,23 +149,17 @@ func TestNumberSearchFollowsRename(t *testing.T) {
 func TestSearchPageAfterExactRowsInPrefixSources(t *testing.T) {
 	ctx := context.Background()
 	provider := org.Provider{ID: uuid.New(), AdminOrganizationID: uuid.New()}
-	now := time.Now().UTC()
-	var items []org.Imported
-	for _, in := range []org.CreateInput{
+	ins := []org.CreateInput{
 		{Name: "abqz", CustomerReference: "abq"},
 		{Name: "abqzz", ExternalContract: "abq"},
 		{Name: "abqa"},
 		{Name: "x abq"},
 		{Name: "y abq"},
-	} {
-		in.ManagedBy, in.Country = ownership.ServiceProvider, "GB"
-		o, err := org.New(provider.ID, in, nil, now)
-		require.NoError(t, err)
-		s := o.Snapshot()
-		items = append(items, org.Imported{Organization: o, Event: org.Event{ID: uuid.Must(uuid.NewV7()),
-			OrganizationID: o.ID(), ProviderID: provider.ID, Version: 1, Actor: org.ActorRef{Kind: "system", ID: "test"},
-			Time: now, Type: org.EventImported, After: &s}})
 	}
+	for i := range ins {
+		ins[i].ManagedBy, ins[i].Country = ownership.ServiceProvider, "GB"
+	}
+	items := imported(t, provider.ID, ins)
 	mem, pg := memory.New(), newStore(t, sharedPool(t))
 	for _, s := range []org.Store{mem, pg} {
 		require.NoError(t, s.(org.Importer).Import(ctx, items))
@@ -186,4 +169,21 @@ func TestSearchPageAfterExactRowsInPrefixSources(t *testing.T) {
 	want := pages(t, ctx, mem, plan)
 	require.Len(t, want, 5)
 	assert.Equal(t, want, pages(t, ctx, pg, plan))
+}
+
+// imported makes an organization of the provider for each input, with its
+// "imported" event, ready for org.Importer.
+func imported(t *testing.T, provider uuid.UUID, ins []org.CreateInput) []org.Imported {
+	t.Helper()
+	now := time.Now().UTC()
+	items := make([]org.Imported, 0, len(ins))
+	for _, in := range ins {
+		o, err := org.New(provider, in, nil, now)
+		require.NoError(t, err, in)
+		s := o.Snapshot()
+		items = append(items, org.Imported{Organization: o, Event: org.Event{ID: uuid.Must(uuid.NewV7()),
+			OrganizationID: o.ID(), ProviderID: provider, Version: 1, Actor: org.ActorRef{Kind: "system", ID: "test"},
+			Time: now, Type: org.EventImported, After: &s}})
+	}
+	return items
 }
