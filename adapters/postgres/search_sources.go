@@ -43,11 +43,8 @@ type sourceRow struct {
 // searchSources returns the first want hits of the plan, or false when the
 // rows it read do not prove which those are (a source that was cut short
 // lost rows to better tiers); then the caller runs the general statement.
-func (s *Store) searchSources(ctx context.Context, pid uuid.UUID, plan search.Plan, mt matcher, filter sq.Sqlizer, want int) ([]org.Hit, bool, error) {
-	var afterID uuid.UUID
-	if plan.After != nil {
-		afterID, _ = uuid.Parse(plan.After.ID) // Search checked it
-	}
+// afterID is the id of the plan's cursor, parsed.
+func (s *Store) searchSources(ctx context.Context, pid uuid.UUID, plan search.Plan, afterID uuid.UUID, mt matcher, filter sq.Sqlizer, want int) ([]org.Hit, bool, error) {
 	limit := want + sourceSlack
 	cols := s.sourceColumns(mt.terms)
 	var (
