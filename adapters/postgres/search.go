@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -168,8 +169,11 @@ func (s *Store) Search(ctx context.Context, plan search.Plan) (org.SearchResult,
 			return org.SearchResult{}, fmt.Errorf("%w: bad id", search.ErrInvalidCursor)
 		}
 	}
-	mt := s.matcher(pid, plan.Terms)
 	filter := filterPred(plan.Filter)
+	if plan.Terms.ID != "" && !s.cfg.generalSearch {
+		return s.searchID(ctx, pid, plan, filter)
+	}
+	mt := s.matcher(pid, plan.Terms)
 	var res org.SearchResult
 	want := plan.Limit + 1
 	if t := plan.Terms; !s.cfg.generalSearch && t.ID == "" && !t.Empty() && (plan.After == nil || plan.After.Tier < search.TierSubstring) {
@@ -203,6 +207,48 @@ func (s *Store) Search(ctx context.Context, plan search.Plan) (org.SearchResult,
 		res.Hits = hits
 	}
 	return s.withCount(ctx, pid, plan, mt, filter, res)
+}
+
+// searchID answers a search for a full UUID, which matches one
+// organization at most, with a statement like Get's. Its plan is the same
+// for every id, so a pool that prepares statements plans it once per
+// connection: the general statement cost 0.4 ms more to plan than to run.
+func (s *Store) searchID(ctx context.Context, pid uuid.UUID, plan search.Plan, filter sq.Sqlizer) (org.SearchResult, error) {
+	id, _ := uuid.Parse(plan.Terms.ID) // ParseText made it canonical
+	where := sq.And{sq.Expr("o.provider_id = ?", pid), sq.Expr("o.id = ?", id)}
+	if filter != nil {
+		where = append(where, filter)
+	}
+	var (
+		nameFold string
+		doc      []byte
+	)
+	err := s.queryRow(ctx, s.db, psql.Select("o.name_fold", "o.doc").From(s.t.orgs+" AS o").Where(where)).Scan(&nameFold, &doc)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return withIDCount(plan, org.SearchResult{}, 0), nil
+	}
+	if err != nil {
+		return org.SearchResult{}, translateCtx(ctx, err)
+	}
+	var res org.SearchResult
+	m := search.Match{Tier: search.TierExact, Field: search.FieldID}
+	if plan.Includes(search.PositionOf(m, nameFold, id.String())) {
+		o, err := decode(doc)
+		if err != nil {
+			return org.SearchResult{}, err
+		}
+		res.Hits = []org.Hit{{Organization: o, Match: m}}
+	}
+	return withIDCount(plan, res, 1), nil
+}
+
+// withIDCount adds n, the count of an id search's matches, to res when the
+// plan asks: the cursor leaves the count as it is.
+func withIDCount(plan search.Plan, res org.SearchResult, n int) org.SearchResult {
+	if plan.Count {
+		res.Count = new(search.CountOf(n))
+	}
+	return res
 }
 
 // withCount adds the count of all matches to res when the plan asks.

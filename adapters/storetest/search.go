@@ -105,6 +105,14 @@ func testSearch(t *testing.T, newStore NewStore) {
 		f.expect(t, org.SearchQuery{Text: f.acme.ID().String()}, hitWant{f.acme, E, search.FieldID})
 		f.expect(t, org.SearchQuery{Text: "  " + upper(f.acme.ID().String())}, hitWant{f.acme, E, search.FieldID})
 		f.expect(t, org.SearchQuery{Text: uuid.NewString()})
+		// An id found is still subject to the filters.
+		zeta, gamma := f.zeta.ID().String(), f.gamma.ID().String()
+		f.expect(t, org.SearchQuery{Text: zeta}, hitWant{f.zeta, E, search.FieldID})
+		f.expect(t, org.SearchQuery{Text: zeta, Status: []org.Status{org.StatusActive}})
+		f.expect(t, org.SearchQuery{Text: gamma, ManagedBy: []ownership.Type{ownership.Customer}, Tags: []string{"reseller"}},
+			hitWant{f.gamma, E, search.FieldID})
+		f.expect(t, org.SearchQuery{Text: gamma, ManagedBy: []ownership.Type{ownership.ServiceProvider}})
+		f.expect(t, org.SearchQuery{Text: gamma, Tags: []string{"vip", "gold"}})
 	})
 	t.Run("Numbers", func(t *testing.T) {
 		f.expect(t, org.SearchQuery{Text: "+44 (20) 7946-0001"}, hitWant{f.acmeTelecom, E, search.FieldNumber})
