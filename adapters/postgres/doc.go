@@ -44,7 +44,10 @@
 //
 // # Search
 //
-// Statements are planned for their arguments, since how selective a range
+// A full UUID matches one organization at most, so its search is a lookup
+// by primary key whose plan does not depend on the id; a pool that prepares
+// statements (pgx's default) plans it once per connection. Other
+// statements are planned for their arguments, since how selective a range
 // or a LIKE pattern is decides the plan. A search first runs one statement
 // of sources, one per key that can match at the exact or prefix tier (the
 // number, reference, contract and name, equal or as a prefix), each reading
