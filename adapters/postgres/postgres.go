@@ -63,6 +63,12 @@ type config struct {
 	// generalSearch answers every search with the general statement,
 	// never searchSources: tests compare the two.
 	generalSearch bool
+	// customPlans plans every search statement for its arguments:
+	// benchmarks compare it with generic plans.
+	customPlans bool
+	// keyPrefixCap, when not 0, replaces keyPrefixCap: tests reach the
+	// cap with few organizations.
+	keyPrefixCap int
 }
 
 // tables holds the schema-qualified, quoted table names, made once from the

@@ -48,6 +48,9 @@ type candidate struct {
 	// unique is set when at most one organization can match here (a
 	// number, reference or contract equal to the text).
 	unique bool
+	// key, when set, is the column whose btree index answers source in
+	// its own order, for a source whose rows are then sorted by name.
+	key string
 	// rows, when set, may replace the tier's generic statement over
 	// source: it selects sel (columns of o) of the first k rows of o that
 	// match here, not at a better tier, pass filter (nil for none) and come
@@ -134,7 +137,9 @@ func (s *Store) matcher(pid uuid.UUID, t search.Terms) matcher {
 			}})
 	}
 	add(search.TierPrefix, search.FieldCustomerReference, after("o.customer_reference_fold", f), nil)
+	mt.cands[len(mt.cands)-1].key = "o.customer_reference_fold"
 	add(search.TierPrefix, search.FieldExternalContract, after("o.external_contract_fold", f), nil)
+	mt.cands[len(mt.cands)-1].key = "o.external_contract_fold"
 	add(search.TierPrefix, search.FieldName, after("o.name_fold", f), nil)
 	if t.Substring() {
 		add(search.TierSubstring, search.FieldName, sq.Expr("strpos(o.name_fold, ?) > 0", f), substring(f))

@@ -3,6 +3,7 @@ package postgres
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -45,11 +46,79 @@ type sourceRow struct {
 // lost rows to better tiers); then the caller runs the general statement.
 // afterID is the id of the plan's cursor, parsed.
 func (s *Store) searchSources(ctx context.Context, pid uuid.UUID, plan search.Plan, afterID uuid.UUID, mt matcher, filter sq.Sqlizer, want int) ([]org.Hit, bool, error) {
+	if pool, ok := s.genericPool(plan, mt.terms, filter); ok {
+		hits, ok, err := s.runSources(ctx, pool, pid, plan, afterID, mt, filter, want)
+		if !errors.Is(err, errWideKeyPrefix) {
+			return hits, ok, err
+		}
+	}
+	return s.runSources(ctx, nil, pid, plan, afterID, mt, filter, want)
+}
+
+// Planning the sources statement costs more than running it: at 1,000,000
+// organizations, 0.8 to 1.5 ms against 0.2 to 0.4 ms for a reference or a
+// number. Its plan depends on the text only through how many rows a range
+// or a substring holds, and for text that is most likely a key or rare
+// (see rareText) one plan suits every such text, provided that no source
+// can walk the name index where its own index is right: the reference and
+// contract prefixes read their own index in its order, at most
+// keyPrefixCap rows, and a marker row tells when a prefix holds more (the
+// statement planned for its arguments runs then). Such a statement runs on
+// a generic plan, made once per connection of a pool that prepares
+// statements, with parallel workers off (their start cost 10 ms on a
+// number prefix planned for 15,000 numbers), both set for that statement
+// alone in the same round trip.
+
+// keyPrefixCap bounds the rows a reference or contract prefix reads on a
+// generic plan.
+const keyPrefixCap = 1000
+
+func (s *Store) keyPrefixCap() int { return cmp.Or(s.cfg.keyPrefixCap, keyPrefixCap) }
+
+// wideKeyPrefixSource numbers the marker row of a reference or contract
+// prefix that holds keyPrefixCap rows or more.
+const wideKeyPrefixSource = -2
+
+var errWideKeyPrefix = errors.New("postgres: a key prefix holds more rows than a generic plan reads")
+
+// generic is sent before a statement that runs on a generic plan, in the
+// same implicit transaction, which ends its settings.
+const generic = "SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('max_parallel_workers_per_gather', '0', true)"
+
+// batcher is a pool, which sends batches.
+type batcher interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// genericPool returns the pool to run the sources statement of the plan on
+// a generic plan, or false when it must be planned for its arguments: for
+// a first page without a filter of text that rareText holds likely rare,
+// on the Store's own pool when it prepares statements (a caller's
+// transaction would keep the settings; a pool that defaults to the simple
+// protocol would plan every statement again).
+func (s *Store) genericPool(plan search.Plan, t search.Terms, filter sq.Sqlizer) (batcher, bool) {
+	if s.cfg.customPlans || !s.ownTx || s.mode != nil || plan.After != nil || filter != nil || !rareText(t) {
+		return nil, false
+	}
+	pool, ok := s.db.(batcher)
+	return pool, ok
+}
+
+// rareText reports whether text is most likely rare among names, or a key:
+// it holds a digit, a space, or eight characters or more.
+func rareText(t search.Terms) bool {
+	return strings.ContainsAny(t.Fold, "0123456789 ") || utf8.RuneCountInString(t.Fold) >= 8
+}
+
+// runSources runs the sources statement, on a generic plan through pool
+// when pool is not nil, and ranks its rows. On a generic plan it returns
+// errWideKeyPrefix when a reference or contract prefix was cut short.
+func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, plan search.Plan, afterID uuid.UUID, mt matcher, filter sq.Sqlizer, want int) ([]org.Hit, bool, error) {
 	limit := want + sourceSlack
-	cols := s.sourceColumns(mt.terms)
 	var (
-		parts []sq.Sqlizer
-		tiers []search.Tier // of each source
+		parts   []sq.Sqlizer
+		tiers   []search.Tier // of each source
+		markers []sq.Sqlizer
 	)
 	for _, c := range mt.cands {
 		if c.m.Tier == search.TierSubstring || (plan.After != nil && c.m.Tier < plan.After.Tier) {
@@ -59,10 +128,14 @@ func (s *Store) searchSources(ctx context.Context, pid uuid.UUID, plan search.Pl
 		if plan.After != nil && c.m.Tier == plan.After.Tier {
 			at = &keysetAfter{name: plan.After.Name, id: afterID}
 		}
-		sel := fmt.Sprintf("%d, %s", len(parts), cols)
-		if c.rows != nil {
+		sel := fmt.Sprintf("%d, %s", len(parts), sourceColumns)
+		switch {
+		case c.rows != nil:
 			parts = append(parts, c.rows(sel, nil, filter, at, limit))
-		} else {
+		case pool != nil && c.key != "":
+			parts = append(parts, s.cappedRows(pid, c, sel, limit))
+			markers = append(markers, s.wideMarker(pid, c))
+		default:
 			where := sq.And{sq.Expr("o.provider_id = ?", pid), c.source}
 			if filter != nil {
 				where = append(where, filter)
@@ -81,11 +154,19 @@ func (s *Store) searchSources(ctx context.Context, pid uuid.UUID, plan search.Pl
 	if len(parts) == 0 {
 		return nil, false, nil
 	}
+	parts = append(parts, markers...)
 	// The substring tier's first want rows come with the sources' rows, as
 	// a part of the statement that runs only when the sources read fewer
 	// organizations than the page needs: otherwise the page is most likely
 	// full without it, and a common text would make it the costly part.
-	stmt := join("UNION ALL", parts)
+	// The digits of the rows' numbers, which rank them when the text can
+	// match a number, are read once over the sources' rows: in every
+	// source, they cost a subplan each to plan.
+	numbers := sq.Expr("NULL::text[]")
+	if mt.terms.Digits != "" {
+		numbers = sq.Expr("ARRAY(SELECT n.digits FROM "+s.t.numbers+" n WHERE n.provider_id = ? AND n.organization_id = s.id)", pid)
+	}
+	stmt := sq.Expr("SELECT s.*, ? FROM (?) AS s", numbers, join("UNION ALL", parts))
 	gate := sq.Expr("(SELECT count(DISTINCT s.id) FROM s) < ?", want)
 	sub := mt.substring()
 	if sub != nil {
@@ -95,20 +176,25 @@ func (s *Store) searchSources(ctx context.Context, pid uuid.UUID, plan search.Pl
 		} else {
 			part = s.substringRows(pid, mt, *sub, filter, want, gate)
 		}
-		stmt = sq.Expr("WITH s AS (?) SELECT * FROM s UNION ALL (?)", stmt, part)
+		stmt = sq.Expr("WITH s AS (?) SELECT s.*, ? FROM s UNION ALL (?)", join("UNION ALL", parts), numbers, part)
 	}
-	res, err := s.queryCustom(ctx, s.db, stmt)
-	if err != nil {
-		return nil, false, translateCtx(ctx, err)
+	var all []sourceRow
+	var err error
+	if pool != nil {
+		all, err = querySourcesGeneric(ctx, pool, stmt)
+	} else {
+		all, err = s.querySources(ctx, stmt)
 	}
-	all, err := scanSources(res)
 	if err != nil {
 		return nil, false, translateCtx(ctx, err)
 	}
 	var rows, subRows []sourceRow
 	ids := map[string]bool{}
 	for _, r := range all {
-		if r.src == substringSource {
+		switch r.src {
+		case wideKeyPrefixSource:
+			return nil, false, errWideKeyPrefix
+		case substringSource:
 			subRows = append(subRows, r)
 			continue
 		}
@@ -152,6 +238,57 @@ func (s *Store) searchSources(ctx context.Context, pid uuid.UUID, plan search.Pl
 	return hits, true, nil
 }
 
+// querySources runs a sources statement planned for its arguments.
+func (s *Store) querySources(ctx context.Context, stmt sq.Sqlizer) ([]sourceRow, error) {
+	res, err := s.queryCustom(ctx, s.db, stmt)
+	if err != nil {
+		return nil, err
+	}
+	return scanSources(res)
+}
+
+// querySourcesGeneric runs a sources statement on a generic plan.
+func querySourcesGeneric(ctx context.Context, pool batcher, stmt sq.Sqlizer) (_ []sourceRow, err error) {
+	sql, args, err := build(stmt)
+	if err != nil {
+		return nil, err
+	}
+	b := &pgx.Batch{}
+	b.Queue(generic)
+	b.Queue(sql, args...)
+	br := pool.SendBatch(ctx, b)
+	defer func() {
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	if _, err := br.Exec(); err != nil {
+		return nil, err
+	}
+	res, err := br.Query()
+	if err != nil {
+		return nil, err
+	}
+	return scanSources(res)
+}
+
+// cappedRows selects sel of the first k rows of candidate c in result
+// order, among the first keyPrefixCap rows of its key's index, which is
+// the one plan a generic plan can take whatever the text.
+func (s *Store) cappedRows(pid uuid.UUID, c candidate, sel string, k int) sq.Sqlizer {
+	inner := psql.Select("o.*").From(s.t.orgs + " AS o").Where(sq.And{sq.Expr("o.provider_id = ?", pid), c.source}).
+		OrderBy(c.key).Suffix(fmt.Sprintf("LIMIT %d", s.keyPrefixCap()))
+	return sq.Expr("SELECT "+sel+" FROM (?) AS o ORDER BY o.name_fold, o.id LIMIT ?", inner, k)
+}
+
+// wideMarker selects a row of wideKeyPrefixSource when candidate c holds
+// keyPrefixCap rows or more, so cappedRows may have missed some.
+func (s *Store) wideMarker(pid uuid.UUID, c candidate) sq.Sqlizer {
+	probe := psql.Select("1").From(s.t.orgs + " AS o").Where(sq.And{sq.Expr("o.provider_id = ?", pid), c.source}).
+		OrderBy(c.key).Suffix(fmt.Sprintf("OFFSET %d", s.keyPrefixCap()-1))
+	return sq.Expr(fmt.Sprintf("SELECT %d, '', '%s'::uuid, NULL, NULL, NULL WHERE EXISTS (?)", wideKeyPrefixSource, uuid.Nil), probe)
+}
+
 // substringSource numbers the rows of the substring tier among the rows of
 // the sources.
 const substringSource = -1
@@ -174,14 +311,14 @@ const substringSource = -1
 // characters or more, is read through the trigram index without asking.
 func (s *Store) firstSubstringRows(pid uuid.UUID, t search.Terms, sub candidate, gate sq.Sqlizer, k int) sq.Sqlizer {
 	exclude := sq.Expr("o.id NOT IN (SELECT s.id FROM s)")
-	if strings.ContainsAny(t.Fold, "0123456789 ") || utf8.RuneCountInString(t.Fold) >= 8 {
+	if rareText(t) {
 		return s.substringsByTrigram(pid, sub, k, exclude, gate)
 	}
 	names := psql.Select("o.name_fold", "o.id").From(s.t.orgs+" AS o").
 		Where(sq.And{sq.Expr("o.provider_id = ?", pid), sub.source, exclude, gate}).
 		OrderBy("o.name_fold", "o.id").Suffix("LIMIT ?", k)
 	return sq.Expr(fmt.Sprintf("SELECT %d, %s FROM (?) AS w JOIN %s AS o ON o.provider_id = ? AND o.id = w.id",
-		substringSource, s.sourceColumns(search.Terms{}), s.t.orgs), names, pid)
+		substringSource, sourceColumns+", NULL::text[]", s.t.orgs), names, pid)
 }
 
 // substringsByTrigram selects, in the columns of the sources, the first k
@@ -196,7 +333,7 @@ func (s *Store) substringsByTrigram(pid uuid.UUID, sub candidate, k int, preds .
 			where = append(where, p)
 		}
 	}
-	return psql.Select(fmt.Sprintf("%d, %s", substringSource, s.sourceColumns(search.Terms{}))).From(s.t.orgs+" AS o").
+	return psql.Select(fmt.Sprintf("%d, %s, NULL::text[]", substringSource, sourceColumns)).From(s.t.orgs+" AS o").
 		Where(where).OrderBy(`(o.name_fold || '') COLLATE "C"`, "o.id").Suffix("LIMIT ?", k)
 }
 
@@ -219,7 +356,7 @@ func (s *Store) substringRows(pid uuid.UUID, mt matcher, sub candidate, filter s
 			where = append(where, p)
 		}
 	}
-	return psql.Select(fmt.Sprintf("%d, %s", substringSource, s.sourceColumns(search.Terms{}))).From(s.t.orgs+" AS o").Where(where).
+	return psql.Select(fmt.Sprintf("%d, %s, NULL::text[]", substringSource, sourceColumns)).From(s.t.orgs+" AS o").Where(where).
 		OrderBy("o.name_fold", "o.id").Suffix("LIMIT ?", k)
 }
 
@@ -251,7 +388,8 @@ func (s *Store) substringHits(ctx context.Context, stmt sq.Sqlizer, m search.Mat
 }
 
 // scanSources reads the rows of source statements, whose columns are the
-// source's number and then those of sourceColumns.
+// source's number, those of sourceColumns and the digits of the row's
+// numbers (NULL when the text cannot match a number).
 func scanSources(res pgx.Rows) ([]sourceRow, error) {
 	var (
 		r             sourceRow
@@ -330,15 +468,8 @@ func rankSources(plan search.Plan, terms search.Terms, rows []sourceRow, tiers [
 }
 
 // sourceColumns lists what a source reads of each row of o: its keys,
-// which rank it, and its document. The digits of its numbers are read only
-// when the text can match a number.
-func (s *Store) sourceColumns(t search.Terms) string {
-	cols := "o.name_fold, o.id, o.customer_reference_fold, o.external_contract_fold, o.doc"
-	if t.Digits == "" {
-		return cols + ", NULL::text[]"
-	}
-	return cols + ", ARRAY(SELECT n.digits FROM " + s.t.numbers + " n WHERE n.provider_id = o.provider_id AND n.organization_id = o.id)"
-}
+// which rank it, and its document.
+const sourceColumns = "o.name_fold, o.id, o.customer_reference_fold, o.external_contract_fold, o.doc"
 
 func deref(s *string) string {
 	if s == nil {

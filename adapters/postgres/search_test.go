@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,9 +53,12 @@ func TestSearchMatchesMemory(t *testing.T) {
 	require.NoError(t, mem.Import(ctx, items))
 	general := newStore(t, pool)
 	postgres.GeneralSearchOnly(general)
+	capped := newStore(t, pool)
+	postgres.KeyPrefixCap(capped, 2)
 	stores := map[string]org.Store{
 		"default": newStore(t, pool),
 		"general": general,
+		"capped":  capped, // reference and contract prefixes past the generic plan's cap
 	}
 	for _, s := range stores {
 		require.NoError(t, s.(org.Importer).Import(ctx, items))
@@ -74,6 +79,70 @@ func TestSearchMatchesMemory(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestSearchKeyPrefixPastTheCap searches reference and contract prefixes
+// that hold more organizations than a generic plan reads of them, whose
+// names run the other way from their keys: the page still holds the first
+// names.
+func TestSearchKeyPrefixPastTheCap(t *testing.T) {
+	ctx := context.Background()
+	provider := org.Provider{ID: uuid.New(), AdminOrganizationID: uuid.New()}
+	var ins []org.CreateInput
+	for i := range 6 {
+		ins = append(ins, org.CreateInput{Name: fmt.Sprintf("Org %d", 9-i), ManagedBy: ownership.ServiceProvider, Country: "GB",
+			CustomerReference: fmt.Sprintf("R-1%d", i), ExternalContract: fmt.Sprintf("C-1%d", i)})
+	}
+	items := imported(t, provider.ID, ins)
+	mem, pg := memory.New(), newStore(t, sharedPool(t))
+	postgres.KeyPrefixCap(pg, 3)
+	for _, s := range []org.Store{mem, pg} {
+		require.NoError(t, s.(org.Importer).Import(ctx, items))
+	}
+	for _, text := range []string{"r-1", "c-1", "r-", "R-10"} {
+		plan, err := search.Compile(provider.ID.String(), search.Query{Text: text, Limit: 3})
+		require.NoError(t, err)
+		want := pages(t, ctx, mem, plan)
+		require.NotEmpty(t, want)
+		assert.Equal(t, want, pages(t, ctx, pg, plan), text)
+	}
+}
+
+// TestRareTextRunsOnAGenericPlan checks which searches run on a generic
+// plan: a first page without a filter of text that is most likely a key,
+// on the Store's own pool; never in a caller's transaction, which would
+// keep the settings.
+func TestRareTextRunsOnAGenericPlan(t *testing.T) {
+	ctx := context.Background()
+	rec := &recorder{}
+	pool := newPool(t, rec)
+	st := newStore(t, pool)
+	provider := org.Provider{ID: uuid.New(), AdminOrganizationID: uuid.New()}
+	items := imported(t, provider.ID, []org.CreateInput{{Name: "Acme Telecom", ManagedBy: ownership.ServiceProvider, Country: "GB",
+		CustomerReference: "CR-0001"}})
+	require.NoError(t, st.Import(ctx, items))
+	generic := func(s org.Store, q search.Query) bool {
+		t.Helper()
+		rec.mu.Lock()
+		rec.sql = nil
+		rec.mu.Unlock()
+		plan, err := search.Compile(provider.ID.String(), q)
+		require.NoError(t, err)
+		res, err := s.Search(ctx, plan)
+		require.NoError(t, err)
+		require.Len(t, res.Hits, 1, q.Text)
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		return slices.ContainsFunc(rec.sql, func(sql string) bool { return strings.Contains(sql, "force_generic_plan") })
+	}
+	assert.True(t, generic(st, search.Query{Text: "CR-0001"}))
+	assert.True(t, generic(st, search.Query{Text: "acme tel"}))
+	assert.False(t, generic(st, search.Query{Text: "acme "}), "a short word, once trimmed, may be common")
+	assert.False(t, generic(st, search.Query{Text: "CR-0001", Filter: search.Filter{Status: []string{"active"}}}))
+	tx, err := pool.Begin(ctx)
+	require.NoError(t, err)
+	defer func() { _ = tx.Rollback(ctx) }()
+	assert.False(t, generic(st.WithTx(tx), search.Query{Text: "CR-0001"}))
 }
 
 // pages returns every hit of plan, page after page, as id and match.
