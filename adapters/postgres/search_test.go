@@ -108,18 +108,19 @@ func TestSearchKeyPrefixPastTheCap(t *testing.T) {
 	}
 }
 
-// TestRareTextRunsOnAGenericPlan checks which searches run on a generic
-// plan: a first page without a filter of text that is most likely a key,
-// on the Store's own pool; never in a caller's transaction, which would
-// keep the settings.
-func TestRareTextRunsOnAGenericPlan(t *testing.T) {
+// TestWhichSearchesRunOnAGenericPlan checks which searches run on a
+// generic plan: a first page without a filter of a single word that is
+// most likely a key or rare, or of a number prefix of 7 digits or more, on
+// the Store's own pool; never in a caller's transaction, which would keep
+// the settings.
+func TestWhichSearchesRunOnAGenericPlan(t *testing.T) {
 	ctx := context.Background()
 	rec := &recorder{}
 	pool := newPool(t, rec)
 	st := newStore(t, pool)
 	provider := org.Provider{ID: uuid.New(), AdminOrganizationID: uuid.New()}
-	items := imported(t, provider.ID, []org.CreateInput{{Name: "Acme Telecom", ManagedBy: ownership.ServiceProvider, Country: "GB",
-		CustomerReference: "CR-0001"}})
+	items := imported(t, provider.ID, []org.CreateInput{{Name: "Acme Telecommunications", ManagedBy: ownership.ServiceProvider,
+		Country: "GB", CustomerReference: "CR-0001", Numbers: []string{"+442079460001"}}})
 	require.NoError(t, st.Import(ctx, items))
 	generic := func(s org.Store, q search.Query) bool {
 		t.Helper()
@@ -135,9 +136,12 @@ func TestRareTextRunsOnAGenericPlan(t *testing.T) {
 		defer rec.mu.Unlock()
 		return slices.ContainsFunc(rec.sql, func(sql string) bool { return strings.Contains(sql, "force_generic_plan") })
 	}
-	assert.True(t, generic(st, search.Query{Text: "CR-0001"}))
-	assert.True(t, generic(st, search.Query{Text: "acme tel"}))
-	assert.False(t, generic(st, search.Query{Text: "acme "}), "a short word, once trimmed, may be common")
+	for _, text := range []string{"CR-0001", "telecommunic", "4420794"} {
+		assert.True(t, generic(st, search.Query{Text: text}), text)
+	}
+	for _, text := range []string{"acm", "acme tel", "44207"} {
+		assert.False(t, generic(st, search.Query{Text: text}), text)
+	}
 	assert.False(t, generic(st, search.Query{Text: "CR-0001", Filter: search.Filter{Status: []string{"active"}}}))
 	tx, err := pool.Begin(ctx)
 	require.NoError(t, err)
