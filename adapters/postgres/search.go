@@ -54,8 +54,9 @@ type candidate struct {
 	// rows, when set, may replace the tier's generic statement over
 	// source: it selects sel (columns of o) of the first k rows of o that
 	// match here, not at a better tier, pass filter (nil for none) and come
-	// after the cursor (nil for none), in result order.
-	rows func(sel string, notBetter, filter sq.Sqlizer, after *keysetAfter, k int) sq.Sqlizer
+	// after the cursor (nil for none), in result order. generic asks for a
+	// form whose one plan suits every text it is used for.
+	rows func(sel string, notBetter, filter sq.Sqlizer, after *keysetAfter, k int, generic bool) sq.Sqlizer
 }
 
 // keysetAfter is the cursor's position within its tier.
@@ -132,8 +133,8 @@ func (s *Store) matcher(pid uuid.UUID, t search.Terms) matcher {
 		pred, src := numbers(prefix)
 		mt.cands = append(mt.cands, candidate{m: search.Match{Tier: search.TierPrefix, Field: search.FieldNumber},
 			pred: pred, source: src,
-			rows: func(sel string, notBetter, filter sq.Sqlizer, at *keysetAfter, k int) sq.Sqlizer {
-				return s.numberPrefixRows(pid, f, prefix, sel, notBetter, filter, at, k)
+			rows: func(sel string, notBetter, filter sq.Sqlizer, at *keysetAfter, k int, generic bool) sq.Sqlizer {
+				return s.numberPrefixRows(pid, f, prefix, sel, notBetter, filter, at, k, generic)
 			}})
 	}
 	add(search.TierPrefix, search.FieldCustomerReference, after("o.customer_reference_fold", f), nil)
@@ -294,7 +295,7 @@ func (s *Store) tierBranch(pid uuid.UUID, mt matcher, tier search.Tier, filter s
 	for _, c := range here {
 		where := sq.And{sq.Expr("o.provider_id = ?", pid), c.source}
 		if c.rows != nil {
-			sources = append(sources, c.rows("o.name_fold, o.id", notBetter, filter, after, k))
+			sources = append(sources, c.rows("o.name_fold, o.id", notBetter, filter, after, k, false))
 			continue
 		}
 		var keyset sq.Sqlizer
@@ -494,11 +495,15 @@ func prefixEnd(p string) (string, bool) {
 
 // numberPrefixRows selects sel of the first k organizations holding a number in
 // inRange (digits that start with the text's and are longer), in result
-// order, from the numbers' index on (provider_id, digits), which includes
-// each number's name fold key and organization: a prefix of a few digits
-// matches thousands of numbers, and ordering them needs no organization
-// row then. Only the organizations of the first rows are read, to check
-// the better tiers and the filter.
+// order. Each number row holds its organization's name fold key, and two
+// indexes hold the numbers with it: one in digits order, from which a
+// long prefix reads its few numbers (thousands for 7 digits at 1,000,000
+// organizations) and orders them without an organization row, one in name
+// order, which a short prefix walks, keeping the numbers under it. The
+// planner chooses for the prefix; a generic plan, made for prefixes of 7
+// digits or more, is kept off the walk, which would read every number for
+// a prefix that few numbers have. Only the organizations of the first
+// rows are read, to check the better tiers and the filter.
 //
 // Without a filter, k+3 organizations are enough: the numbers' own
 // name_fold rules out an exact name, and at most three other
@@ -506,13 +511,17 @@ func prefixEnd(p string) (string, bool) {
 // equal to the text, the customer reference, the external contract). A
 // filter may reject any number of them: then the ordered stream is left
 // unbounded and the outer LIMIT stops it.
-func (s *Store) numberPrefixRows(pid uuid.UUID, fold string, inRange sq.Sqlizer, sel string, notBetter, filter sq.Sqlizer, at *keysetAfter, k int) sq.Sqlizer {
+func (s *Store) numberPrefixRows(pid uuid.UUID, fold string, inRange sq.Sqlizer, sel string, notBetter, filter sq.Sqlizer, at *keysetAfter, k int, generic bool) sq.Sqlizer {
 	inner := sq.And{sq.Expr("n.provider_id = ?", pid), inRange, sq.Expr("n.name_fold <> ?", fold)}
 	if at != nil {
 		inner = append(inner, at.pred("n.name_fold", "n.organization_id"))
 	}
 	numbers := psql.Select("n.name_fold", "n.organization_id").Distinct().From(s.t.numbers+" AS n").Where(inner).
 		OrderBy("n.name_fold", "n.organization_id")
+	if generic { // an order no index gives
+		numbers = psql.Select("n.name_fold", "n.organization_id").From(s.t.numbers+" AS n").Where(inner).
+			GroupBy("n.name_fold", "n.organization_id").OrderBy(`(n.name_fold || '') COLLATE "C"`, "n.organization_id")
+	}
 	if filter == nil {
 		numbers = numbers.Suffix("LIMIT ?", k+3)
 	}

@@ -142,7 +142,7 @@ func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, pla
 		sel := fmt.Sprintf("%d, %s", len(parts), sourceColumns)
 		switch {
 		case c.rows != nil:
-			parts = append(parts, c.rows(sel, nil, filter, at, limit))
+			parts = append(parts, c.rows(sel, nil, filter, at, limit, pool != nil))
 		case pool != nil && c.key != "":
 			parts = append(parts, s.cappedRows(pid, c, sel, limit))
 			markers = append(markers, s.wideMarker(pid, c))
