@@ -47,8 +47,8 @@
 // A full UUID matches one organization at most, so its search is a lookup
 // by primary key whose plan does not depend on the id; a pool that prepares
 // statements (pgx's default) plans it once per connection. Other
-// statements are planned for their arguments, since how selective a range
-// or a LIKE pattern is decides the plan. A search first runs one statement
+// statements are mostly planned for their arguments, since how selective a
+// range or a LIKE pattern is decides the plan. A search first runs one statement
 // of sources, one per key that can match at the exact or prefix tier (the
 // number, reference, contract and name, equal or as a prefix), each reading
 // its own btree index in result order, at most a page and a few rows. The
@@ -58,7 +58,9 @@
 // large prefix match reads only that page; each number row carries its
 // organization's name fold key (kept in step on rename, in the same
 // transaction), so a number prefix matching thousands of numbers is
-// ordered from one index on (provider_id, digits). When the sources found
+// ordered from one index on (provider_id, digits), and a short prefix,
+// which matches most numbers, walks an index of the numbers in name order
+// (migration 0006). When the sources found
 // fewer organizations than the page needs, the same statement also reads
 // the substring tier, leaving out the organizations the sources found.
 // When a source that read its limit may have left rows of its tier unread
@@ -66,6 +68,23 @@
 // runs one general statement instead: every tier, best first, under one
 // LIMIT, ranked in SQL. It gives the same pages and is costlier to plan
 // (0.7 to 1.5 ms at 1,000,000 organizations, against 0.4 to 0.5 ms).
+//
+// Planning the sources statement still costs more than running it (0.8 to
+// 1.5 ms against 0.2 to 0.4 ms for a reference or a number at 1,000,000
+// organizations). For a first page without a filter of a single word that
+// is most likely a key or rare (it holds a digit, or has eight characters
+// or more) or of a number prefix of 7 digits or more, one plan suits every
+// such text once no source can walk the name index where its own index is
+// right, so the statement runs on a generic plan, made once per
+// connection: reference and contract prefixes read their own index, at
+// most 100 rows, falling back to the statement planned for its arguments
+// when a prefix holds more. The settings that ask for the generic plan
+// (plan_cache_mode, and no parallel workers, whose start cost 10 ms) are
+// sent with set_config in the same round trip and end with the statement's
+// implicit transaction. This needs a pool that prepares statements and the
+// Store's own transactions: in a caller's transaction, or on a pool that
+// defaults to the simple protocol, every statement is planned for its
+// arguments.
 //
 // Name substrings use a trigram GIN index on the name fold key alone,
 // without a pending list, so a substring search costs the same between
