@@ -71,9 +71,10 @@
 //
 // Planning the sources statement still costs more than running it (0.8 to
 // 1.5 ms against 0.2 to 0.4 ms for a reference or a number at 1,000,000
-// organizations). For a first page without a filter of a single word that
-// is most likely a key or rare (it holds a digit, or has eight characters
-// or more) or of a number prefix of 7 digits or more, one plan suits every
+// organizations). For a first page without a filter of a number of 7
+// digits or more, however spaced, or of a single word that is most likely
+// a key or rare (it holds a digit, or has eight characters or more), one
+// plan suits every
 // such text once no source can walk the name index where its own index is
 // right, so the statement runs on a generic plan, made once per
 // connection: reference and contract prefixes read their own index, at

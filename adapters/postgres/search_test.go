@@ -136,7 +136,7 @@ func TestWhichSearchesRunOnAGenericPlan(t *testing.T) {
 		defer rec.mu.Unlock()
 		return slices.ContainsFunc(rec.sql, func(sql string) bool { return strings.Contains(sql, "force_generic_plan") })
 	}
-	for _, text := range []string{"CR-0001", "telecommunic", "4420794"} {
+	for _, text := range []string{"CR-0001", "telecommunic", "4420794", "+44 20 7946 0001"} {
 		assert.True(t, generic(st, search.Query{Text: text}), text)
 	}
 	for _, text := range []string{"acm", "acme tel", "44207"} {
