@@ -4,9 +4,10 @@ package postgres
 // so that tests can hold the two ways of searching to the same results.
 func GeneralSearchOnly(s *Store) { s.cfg.generalSearch = true }
 
-// KeyPrefixCap makes s read at most n rows of a reference or contract
-// prefix on a generic plan, so that tests reach the cap.
-func KeyPrefixCap(s *Store, n int) { s.cfg.keyPrefixCap = n }
+// SmallCaps makes s read at most 2 rows of a reference or contract prefix
+// on a generic plan, and look for rare-looking substrings among the first
+// 10 names, so that tests reach both bounds.
+func SmallCaps(s *Store) { s.cfg.keyPrefixCap, s.cfg.substringWalk = 2, 10 }
 
 // CustomPlansOnly makes s plan every search statement for its arguments,
 // never on a generic plan, so that benchmarks can compare the two.
