@@ -361,7 +361,7 @@ func (s *Store) walkThenTrigram(pid uuid.UUID, sub candidate, k int, exclude, ga
 		Where(sq.And{sq.Expr("o.provider_id = ?", pid), gate}).
 		OrderBy("o.name_fold", "o.id").Suffix(fmt.Sprintf("LIMIT %d", cmp.Or(s.cfg.substringWalk, substringWalk)))
 	walked := sq.Expr("SELECT o.name_fold, o.id FROM (?) AS o WHERE ? ORDER BY o.name_fold, o.id LIMIT ?",
-		first, sq.And{sub.source, exclude}, k)
+		first, sq.And{sub.pred, exclude}, k)
 	found := sq.Expr("(SELECT count(*) FROM w) = ?", k)
 	notFound := sq.Expr("(SELECT count(*) FROM w) < ?", k)
 	return sq.Expr("WITH w AS (?) (?) UNION ALL (?)", walked,
