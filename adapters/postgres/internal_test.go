@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/assert"
@@ -148,4 +149,25 @@ func TestRankSourcesProvesPages(t *testing.T) {
 	assert.Equal(t, "zzz", hits[2].Position.Name)
 	_, ok = rankSources(plan, terms, rows, tiers, 2, 4)
 	assert.False(t, ok, "nothing proves what comes after zzz")
+}
+
+// BenchmarkSourcesStatement measures what a search costs in Go before it
+// is sent: its terms' predicates, the sources statement and its SQL text.
+func BenchmarkSourcesStatement(b *testing.B) {
+	s := &Store{t: newTables(DefaultSchema)}
+	pid := uuid.New()
+	for _, text := range []string{"CR-00051134", "+441316840770", "ragon hol"} {
+		b.Run(text, func(b *testing.B) {
+			plan, err := search.Compile(pid.String(), search.Query{Text: text})
+			require.NoError(b, err)
+			b.ReportAllocs()
+			for b.Loop() {
+				mt := s.matcher(pid, plan.Terms)
+				stmt, _, _ := s.sourcesStatement(pid, plan, uuid.Nil, mt, nil, plan.Limit+1, genericText(plan.Terms))
+				if _, _, err := build(stmt); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -307,8 +307,7 @@ func (s *Store) tierBranch(pid uuid.UUID, mt matcher, tier search.Tier, filter s
 				where = append(where, p)
 			}
 		}
-		sources = append(sources, psql.Select("o.name_fold", "o.id").From(s.t.orgs+" AS o").Where(where).
-			OrderBy("o.name_fold", "o.id").Suffix("LIMIT ?", k))
+		sources = append(sources, selectFrom("o.name_fold, o.id", s.t.orgs+" AS o", where, " ORDER BY o.name_fold, o.id LIMIT ?", k))
 	}
 	field := sq.Case()
 	for _, c := range here {
@@ -333,6 +332,15 @@ func (mt matcher) notBetter(tier search.Tier) sq.Sqlizer {
 	}
 	// IS NOT TRUE, since a comparison with an unset (NULL) key is NULL.
 	return sq.Expr("(?) IS NOT TRUE", or)
+}
+
+// selectFrom is "SELECT cols FROM from WHERE where" and then tail, which
+// holds its own placeholders for args (" ORDER BY ... LIMIT ?"). Search
+// statements are made of these expressions rather than squirrel's
+// SelectBuilder, whose builder cost about 0.1 ms per search on top of a
+// 0.4 ms lookup.
+func selectFrom(cols, from string, where sq.Sqlizer, tail string, args ...any) sq.Sqlizer {
+	return sq.Expr("SELECT "+cols+" FROM "+from+" WHERE ?"+tail, append([]any{where}, args...)...)
 }
 
 // join joins statements with op (UNION, UNION ALL), each in parentheses.
@@ -469,7 +477,17 @@ func filterPred(f search.Filter) sq.Sqlizer {
 // escapeLike makes s match itself in a LIKE pattern, whose escape
 // character is the default backslash.
 func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+	if !strings.ContainsAny(s, `\%_`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '\\' || c == '%' || c == '_' {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // prefixEnd returns the least string above every string that starts with
@@ -516,15 +534,16 @@ func (s *Store) numberPrefixRows(pid uuid.UUID, fold string, inRange sq.Sqlizer,
 	if at != nil {
 		inner = append(inner, at.pred("n.name_fold", "n.organization_id"))
 	}
-	numbers := psql.Select("n.name_fold", "n.organization_id").Distinct().From(s.t.numbers+" AS n").Where(inner).
-		OrderBy("n.name_fold", "n.organization_id")
+	cols, tail := "DISTINCT n.name_fold, n.organization_id", " ORDER BY n.name_fold, n.organization_id"
 	if generic { // an order no index gives
-		numbers = psql.Select("n.name_fold", "n.organization_id").From(s.t.numbers+" AS n").Where(inner).
-			GroupBy("n.name_fold", "n.organization_id").OrderBy(`(n.name_fold || '') COLLATE "C"`, "n.organization_id")
+		cols, tail = "n.name_fold, n.organization_id", ` GROUP BY n.name_fold, n.organization_id ORDER BY (n.name_fold || '') COLLATE "C", n.organization_id`
 	}
+	var args []any
 	if filter == nil {
-		numbers = numbers.Suffix("LIMIT ?", k+3)
+		tail += " LIMIT ?"
+		args = append(args, k+3)
 	}
+	numbers := selectFrom(cols, s.t.numbers+" AS n", inner, tail, args...)
 	outer := sq.And{}
 	for _, p := range []sq.Sqlizer{notBetter, filter} {
 		if p != nil {

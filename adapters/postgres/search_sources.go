@@ -136,69 +136,9 @@ func rareText(t search.Terms) bool {
 // when pool is not nil, and ranks its rows. On a generic plan it returns
 // errWideKeyPrefix when a reference or contract prefix was cut short.
 func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, plan search.Plan, afterID uuid.UUID, mt matcher, filter sq.Sqlizer, want int) ([]org.Hit, bool, error) {
-	limit := want + sourceSlack
-	var (
-		parts   []sq.Sqlizer
-		tiers   []search.Tier // of each source
-		markers []sq.Sqlizer
-	)
-	for _, c := range mt.cands {
-		if c.m.Tier == search.TierSubstring || (plan.After != nil && c.m.Tier < plan.After.Tier) {
-			continue
-		}
-		var at *keysetAfter
-		if plan.After != nil && c.m.Tier == plan.After.Tier {
-			at = &keysetAfter{name: plan.After.Name, id: afterID}
-		}
-		sel := fmt.Sprintf("%d, %s", len(parts), sourceColumns)
-		switch {
-		case c.rows != nil:
-			parts = append(parts, c.rows(sel, nil, filter, at, limit, pool != nil))
-		case pool != nil && c.key != "":
-			parts = append(parts, s.cappedRows(pid, c, sel, limit))
-			markers = append(markers, s.wideMarker(pid, c))
-		default:
-			where := sq.And{sq.Expr("o.provider_id = ?", pid), c.source}
-			if filter != nil {
-				where = append(where, filter)
-			}
-			if at != nil {
-				where = append(where, at.pred("o.name_fold", "o.id"))
-			}
-			q := psql.Select(sel).From(s.t.orgs + " AS o").Where(where)
-			if !c.unique { // one row at most needs no order, and is cheaper to plan without
-				q = q.OrderBy("o.name_fold", "o.id").Suffix("LIMIT ?", limit)
-			}
-			parts = append(parts, q)
-		}
-		tiers = append(tiers, c.m.Tier)
-	}
-	if len(parts) == 0 {
+	stmt, tiers, sub := s.sourcesStatement(pid, plan, afterID, mt, filter, want, pool != nil)
+	if stmt == nil {
 		return nil, false, nil
-	}
-	parts = append(parts, markers...)
-	// The substring tier's first want rows come with the sources' rows, as
-	// a part of the statement that runs only when the sources read fewer
-	// organizations than the page needs: otherwise the page is most likely
-	// full without it, and a common text would make it the costly part.
-	// The digits of the rows' numbers, which rank them when the text can
-	// match a number, are read once over the sources' rows: in every
-	// source, they cost a subplan each to plan.
-	numbers := sq.Expr("NULL::text[]")
-	if mt.terms.Digits != "" {
-		numbers = sq.Expr("ARRAY(SELECT n.digits FROM "+s.t.numbers+" n WHERE n.provider_id = ? AND n.organization_id = s.id)", pid)
-	}
-	stmt := sq.Expr("SELECT s.*, ? FROM (?) AS s", numbers, join("UNION ALL", parts))
-	gate := sq.Expr("(SELECT count(DISTINCT s.id) FROM s) < ?", want)
-	sub := mt.substring()
-	if sub != nil {
-		var part sq.Sqlizer
-		if plan.After == nil && filter == nil {
-			part = s.firstSubstringRows(pid, mt.terms, *sub, gate, want)
-		} else {
-			part = s.substringRows(pid, mt, *sub, filter, want, gate)
-		}
-		stmt = sq.Expr("WITH s AS (?) SELECT s.*, ? FROM s UNION ALL (?)", join("UNION ALL", parts), numbers, part)
 	}
 	var all []sourceRow
 	var err error
@@ -210,6 +150,7 @@ func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, pla
 	if err != nil {
 		return nil, false, translateCtx(ctx, err)
 	}
+	limit := want + sourceSlack
 	var rows, subRows []sourceRow
 	ids := map[string]bool{}
 	for _, r := range all {
@@ -260,6 +201,74 @@ func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, pla
 	return hits, true, nil
 }
 
+// sourcesStatement builds the sources statement of a search, on a generic
+// plan's terms when generic is set (see genericText). It returns the tier
+// of each source, in order, and the candidate of the substring tier (nil
+// when there is none); stmt is nil when no source can match.
+func (s *Store) sourcesStatement(pid uuid.UUID, plan search.Plan, afterID uuid.UUID, mt matcher, filter sq.Sqlizer, want int, generic bool) (stmt sq.Sqlizer, tiers []search.Tier, sub *candidate) {
+	limit := want + sourceSlack
+	var parts, markers []sq.Sqlizer
+	for _, c := range mt.cands {
+		if c.m.Tier == search.TierSubstring || (plan.After != nil && c.m.Tier < plan.After.Tier) {
+			continue
+		}
+		var at *keysetAfter
+		if plan.After != nil && c.m.Tier == plan.After.Tier {
+			at = &keysetAfter{name: plan.After.Name, id: afterID}
+		}
+		sel := fmt.Sprintf("%d, %s", len(parts), sourceColumns)
+		switch {
+		case c.rows != nil:
+			parts = append(parts, c.rows(sel, nil, filter, at, limit, generic))
+		case generic && c.key != "":
+			parts = append(parts, s.cappedRows(pid, c, sel, limit))
+			markers = append(markers, s.wideMarker(pid, c))
+		default:
+			where := sq.And{sq.Expr("o.provider_id = ?", pid), c.source}
+			if filter != nil {
+				where = append(where, filter)
+			}
+			if at != nil {
+				where = append(where, at.pred("o.name_fold", "o.id"))
+			}
+			if c.unique { // one row at most needs no order, and is cheaper to plan without
+				parts = append(parts, selectFrom(sel, s.t.orgs+" AS o", where, ""))
+			} else {
+				parts = append(parts, selectFrom(sel, s.t.orgs+" AS o", where, " ORDER BY o.name_fold, o.id LIMIT ?", limit))
+			}
+		}
+		tiers = append(tiers, c.m.Tier)
+	}
+	if len(parts) == 0 {
+		return nil, nil, nil
+	}
+	parts = append(parts, markers...)
+	// The substring tier's first want rows come with the sources' rows, as
+	// a part of the statement that runs only when the sources read fewer
+	// organizations than the page needs: otherwise the page is most likely
+	// full without it, and a common text would make it the costly part.
+	// The digits of the rows' numbers, which rank them when the text can
+	// match a number, are read once over the sources' rows: in every
+	// source, they cost a subplan each to plan.
+	numbers := sq.Expr("NULL::text[]")
+	if mt.terms.Digits != "" {
+		numbers = sq.Expr("ARRAY(SELECT n.digits FROM "+s.t.numbers+" n WHERE n.provider_id = ? AND n.organization_id = s.id)", pid)
+	}
+	stmt = sq.Expr("SELECT s.*, ? FROM (?) AS s", numbers, join("UNION ALL", parts))
+	gate := sq.Expr("(SELECT count(DISTINCT s.id) FROM s) < ?", want)
+	sub = mt.substring()
+	if sub != nil {
+		var part sq.Sqlizer
+		if plan.After == nil && filter == nil {
+			part = s.firstSubstringRows(pid, mt.terms, *sub, gate, want)
+		} else {
+			part = s.substringRows(pid, mt, *sub, filter, want, gate)
+		}
+		stmt = sq.Expr("WITH s AS (?) SELECT s.*, ? FROM s UNION ALL (?)", join("UNION ALL", parts), numbers, part)
+	}
+	return stmt, tiers, sub
+}
+
 // querySources runs a sources statement planned for its arguments.
 func (s *Store) querySources(ctx context.Context, stmt sq.Sqlizer) ([]sourceRow, error) {
 	res, err := s.queryCustom(ctx, s.db, stmt)
@@ -298,22 +307,26 @@ func querySourcesGeneric(ctx context.Context, pool batcher, stmt sq.Sqlizer) (_ 
 // order, among the first keyPrefixCap rows of its key's index, which is
 // the one plan a generic plan can take whatever the text.
 func (s *Store) cappedRows(pid uuid.UUID, c candidate, sel string, k int) sq.Sqlizer {
-	inner := psql.Select("o.*").From(s.t.orgs + " AS o").Where(sq.And{sq.Expr("o.provider_id = ?", pid), c.source}).
-		OrderBy(c.key).Suffix(fmt.Sprintf("LIMIT %d", s.keyPrefixCap()))
+	inner := selectFrom("o.*", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", pid), c.source},
+		fmt.Sprintf(" ORDER BY %s LIMIT %d", c.key, s.keyPrefixCap()))
 	return sq.Expr("SELECT "+sel+" FROM (?) AS o ORDER BY o.name_fold, o.id LIMIT ?", inner, k)
 }
 
 // wideMarker selects a row of wideKeyPrefixSource when candidate c holds
 // keyPrefixCap rows or more, so cappedRows may have missed some.
 func (s *Store) wideMarker(pid uuid.UUID, c candidate) sq.Sqlizer {
-	probe := psql.Select("1").From(s.t.orgs + " AS o").Where(sq.And{sq.Expr("o.provider_id = ?", pid), c.source}).
-		OrderBy(c.key).Suffix(fmt.Sprintf("OFFSET %d", s.keyPrefixCap()-1))
+	probe := selectFrom("1", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", pid), c.source},
+		fmt.Sprintf(" ORDER BY %s OFFSET %d", c.key, s.keyPrefixCap()-1))
 	return sq.Expr(fmt.Sprintf("SELECT %d, '', '%s'::uuid, NULL, NULL, NULL WHERE EXISTS (?)", wideKeyPrefixSource, uuid.Nil), probe)
 }
 
 // substringSource numbers the rows of the substring tier among the rows of
 // the sources.
 const substringSource = -1
+
+// substringColumns are the columns of the sources for rows of the
+// substring tier, which need no numbers to be ranked.
+var substringColumns = fmt.Sprintf("%d, %s, NULL::text[]", substringSource, sourceColumns)
 
 // firstSubstringRows selects, in the columns of the sources (the common
 // table "s"), the first k rows of the substring tier of a first page
@@ -341,9 +354,8 @@ func (s *Store) firstSubstringRows(pid uuid.UUID, t search.Terms, sub candidate,
 	case rareText(t):
 		return s.walkThenTrigram(pid, sub, k, exclude, gate)
 	}
-	names := psql.Select("o.name_fold", "o.id").From(s.t.orgs+" AS o").
-		Where(sq.And{sq.Expr("o.provider_id = ?", pid), sub.source, exclude, gate}).
-		OrderBy("o.name_fold", "o.id").Suffix("LIMIT ?", k)
+	names := selectFrom("o.name_fold, o.id", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", pid), sub.source, exclude, gate},
+		" ORDER BY o.name_fold, o.id LIMIT ?", k)
 	return s.joinNames(pid, names)
 }
 
@@ -357,9 +369,8 @@ const substringWalk = 5000
 // substringWalk names in result order when k of them hold the text (those
 // are then the first k of all), or else through the trigram index.
 func (s *Store) walkThenTrigram(pid uuid.UUID, sub candidate, k int, exclude, gate sq.Sqlizer) sq.Sqlizer {
-	first := psql.Select("o.name_fold", "o.id").From(s.t.orgs+" AS o").
-		Where(sq.And{sq.Expr("o.provider_id = ?", pid), gate}).
-		OrderBy("o.name_fold", "o.id").Suffix(fmt.Sprintf("LIMIT %d", cmp.Or(s.cfg.substringWalk, substringWalk)))
+	first := selectFrom("o.name_fold, o.id", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", pid), gate},
+		fmt.Sprintf(" ORDER BY o.name_fold, o.id LIMIT %d", cmp.Or(s.cfg.substringWalk, substringWalk)))
 	walked := sq.Expr("SELECT o.name_fold, o.id FROM (?) AS o WHERE ? ORDER BY o.name_fold, o.id LIMIT ?",
 		first, sq.And{sub.pred, exclude}, k)
 	found := sq.Expr("(SELECT count(*) FROM w) = ?", k)
@@ -372,8 +383,7 @@ func (s *Store) walkThenTrigram(pid uuid.UUID, sub candidate, k int, exclude, ga
 // joinNames selects, in the columns of the sources, the organizations of
 // names, a statement of (name_fold, id) rows of the substring tier.
 func (s *Store) joinNames(pid uuid.UUID, names sq.Sqlizer) sq.Sqlizer {
-	return sq.Expr(fmt.Sprintf("SELECT %d, %s FROM (?) AS w JOIN %s AS o ON o.provider_id = ? AND o.id = w.id",
-		substringSource, sourceColumns+", NULL::text[]", s.t.orgs), names, pid)
+	return sq.Expr("SELECT "+substringColumns+" FROM (?) AS w JOIN "+s.t.orgs+" AS o ON o.provider_id = ? AND o.id = w.id", names, pid)
 }
 
 // substringsByTrigram selects, in the columns of the sources, the first k
@@ -388,8 +398,7 @@ func (s *Store) substringsByTrigram(pid uuid.UUID, sub candidate, k int, preds .
 			where = append(where, p)
 		}
 	}
-	return psql.Select(fmt.Sprintf("%d, %s, NULL::text[]", substringSource, sourceColumns)).From(s.t.orgs+" AS o").
-		Where(where).OrderBy(`(o.name_fold || '') COLLATE "C"`, "o.id").Suffix("LIMIT ?", k)
+	return selectFrom(substringColumns, s.t.orgs+" AS o", where, ` ORDER BY (o.name_fold || '') COLLATE "C", o.id LIMIT ?`, k)
 }
 
 // substring returns the candidate of the substring tier, or nil.
@@ -411,8 +420,7 @@ func (s *Store) substringRows(pid uuid.UUID, mt matcher, sub candidate, filter s
 			where = append(where, p)
 		}
 	}
-	return psql.Select(fmt.Sprintf("%d, %s, NULL::text[]", substringSource, sourceColumns)).From(s.t.orgs+" AS o").Where(where).
-		OrderBy("o.name_fold", "o.id").Suffix("LIMIT ?", k)
+	return selectFrom(substringColumns, s.t.orgs+" AS o", where, " ORDER BY o.name_fold, o.id LIMIT ?", k)
 }
 
 // substrings returns the first k hits of the substring tier, which the
