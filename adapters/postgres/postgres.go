@@ -66,9 +66,9 @@ type config struct {
 	// customPlans plans every search statement for its arguments:
 	// benchmarks compare it with generic plans.
 	customPlans bool
-	// keyPrefixCap and substringWalk, when not 0, replace the constants:
-	// tests reach them with few organizations.
-	keyPrefixCap, substringWalk int
+	// keyPrefixCap, when not 0, replaces the constant: tests reach it with
+	// few organizations.
+	keyPrefixCap int
 }
 
 // tables holds the schema-qualified, quoted table names, made once from the

@@ -342,42 +342,21 @@ var substringColumns = fmt.Sprintf("%d, %s, NULL::text[]", substringSource, sour
 // walk costs little. Its estimate for text that no sampled name holds is
 // not small enough, though: at 1,000,000 organizations it walked every
 // name (140 ms) for a word no name held. Text that is most likely rare
-// (see rareText) is read through the trigram index without asking; when it
-// holds no digit, which would make it a key, the first substringWalk names
-// are tried first, since words are sometimes common together: 7,659 names
-// held "holdings ltd", which the trigram index found and sorted in 50 ms.
+// (see rareText) is read through the trigram index without asking. Words
+// are sometimes common together, though: 7,659 names held "holdings ltd",
+// which the trigram index found and sorted in 50 ms. Looking among the
+// first 5,000 names first found it in 7 ms, but cost every other such
+// search 1 to 3 ms (a name prefix of a word and two letters, whose page
+// the prefix tier leaves short, went from 3.8 to 4.9 ms at p50), so it is
+// not done.
 func (s *Store) firstSubstringRows(pid uuid.UUID, t search.Terms, sub candidate, gate sq.Sqlizer, k int) sq.Sqlizer {
 	exclude := sq.Expr("o.id NOT IN (SELECT s.id FROM s)")
-	switch {
-	case rareText(t) && strings.ContainsAny(t.Fold, "0123456789"):
+	if rareText(t) {
 		return s.substringsByTrigram(pid, sub, k, exclude, gate)
-	case rareText(t):
-		return s.walkThenTrigram(pid, sub, k, exclude, gate)
 	}
 	names := selectFrom("o.name_fold, o.id", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", pid), sub.source, exclude, gate},
 		" ORDER BY o.name_fold, o.id LIMIT ?", k)
 	return s.joinNames(pid, names)
-}
-
-// substringWalk is how many names, in result order, a rare-looking text is
-// looked for in before the trigram index: text that more than k in
-// substringWalk names hold is found there in about 1 ms.
-const substringWalk = 5000
-
-// walkThenTrigram selects, in the columns of the sources, the first k rows
-// of the substring tier that pass the predicates, from the first
-// substringWalk names in result order when k of them hold the text (those
-// are then the first k of all), or else through the trigram index.
-func (s *Store) walkThenTrigram(pid uuid.UUID, sub candidate, k int, exclude, gate sq.Sqlizer) sq.Sqlizer {
-	first := selectFrom("o.name_fold, o.id", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", pid), gate},
-		fmt.Sprintf(" ORDER BY o.name_fold, o.id LIMIT %d", cmp.Or(s.cfg.substringWalk, substringWalk)))
-	walked := sq.Expr("SELECT o.name_fold, o.id FROM (?) AS o WHERE ? ORDER BY o.name_fold, o.id LIMIT ?",
-		first, sq.And{sub.pred, exclude}, k)
-	found := sq.Expr("(SELECT count(*) FROM w) = ?", k)
-	notFound := sq.Expr("(SELECT count(*) FROM w) < ?", k)
-	return sq.Expr("WITH w AS (?) (?) UNION ALL (?)", walked,
-		s.joinNames(pid, sq.Expr("SELECT w.* FROM w WHERE ?", found)),
-		s.substringsByTrigram(pid, sub, k, exclude, gate, notFound))
 }
 
 // joinNames selects, in the columns of the sources, the organizations of
