@@ -342,9 +342,9 @@ var substringColumns = fmt.Sprintf("%d, %s, NULL::text[]", substringSource, sour
 // walk costs little. Its estimate for text that no sampled name holds is
 // not small enough, though: at 1,000,000 organizations it walked every
 // name (140 ms) for a word no name held. Text that is most likely rare
-// (see rareText) is read through the trigram index without asking. Words
-// are sometimes common together, though: 7,659 names held "holdings ltd",
-// which the trigram index found and sorted in 50 ms. Looking among the
+// (see rareText) is read through the trigram index without asking. Some
+// words are common together: 7,659 names held "holdings ltd", which the
+// trigram index found and sorted in 50 ms. Looking among the
 // first 5,000 names first found it in 7 ms, but cost every other such
 // search 1 to 3 ms (a name prefix of a word and two letters, whose page
 // the prefix tier leaves short, went from 3.8 to 4.9 ms at p50), so it is
