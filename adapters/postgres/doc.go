@@ -71,13 +71,12 @@
 //
 // Planning the sources statement still costs more than running it (0.8 to
 // 1.5 ms against 0.2 to 0.4 ms for a reference or a number at 1,000,000
-// organizations). For a first page without a filter of a number of 7
-// digits or more, however spaced, or of a single word that is most likely
-// a key or rare (it holds a digit, or has eight characters or more), one
-// plan suits every
-// such text once no source can walk the name index where its own index is
-// right, so the statement runs on a generic plan, made once per
-// connection: reference and contract prefixes read their own index, at
+// organizations). For a first page without a filter of text that is most
+// likely a key or rare (it holds a digit, a space, or eight characters or
+// more, and a word of three or more), unless it reads as a number of fewer
+// than 7 digits, one plan suits every such text once no source can walk
+// the name index where its own index is right, so the statement runs on a
+// generic plan, made once per connection: reference and contract prefixes read their own index, at
 // most 100 rows, falling back to the statement planned for its arguments
 // when a prefix holds more. The settings that ask for the generic plan
 // (plan_cache_mode, and no parallel workers, whose start cost 10 ms) are
