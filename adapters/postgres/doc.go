@@ -81,10 +81,10 @@
 // when a prefix holds more. The settings that ask for the generic plan
 // (plan_cache_mode, and no parallel workers, whose start cost 10 ms) are
 // sent with set_config in the same round trip and end with the statement's
-// implicit transaction. This needs a pool that prepares statements and the
-// Store's own transactions: in a caller's transaction, or on a pool that
-// defaults to the simple protocol, every statement is planned for its
-// arguments.
+// implicit transaction. This needs a pool that prepares statements (pgx's
+// default, QueryExecModeCacheStatement) and the Store's own transactions:
+// in a caller's transaction, or on a pool in another mode, every statement
+// is planned for its arguments.
 //
 // Name substrings use a trigram GIN index on the name fold key alone,
 // without a pending list, so a substring search costs the same between

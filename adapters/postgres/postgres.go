@@ -53,8 +53,11 @@ type Store struct {
 	ownTx  bool // false inside a caller's transaction: no retries there
 	closed *atomic.Bool
 	mode   []any // a pgx.QueryExecMode to force the extended protocol, or nil
-	cfg    config
-	t      tables
+	// prepares is set when the pool prepares each statement once per
+	// connection (pgx's default), so that a generic plan is made once.
+	prepares bool
+	cfg      config
+	t        tables
 }
 
 type config struct {
@@ -116,8 +119,11 @@ func New(pool *pgxpool.Pool, opts ...Option) *Store {
 		opt(&c)
 	}
 	s := &Store{db: pool, ownTx: true, closed: new(atomic.Bool), cfg: c, t: newTables(c.schema)}
-	if pool.Config().ConnConfig.DefaultQueryExecMode == pgx.QueryExecModeSimpleProtocol {
+	switch pool.Config().ConnConfig.DefaultQueryExecMode {
+	case pgx.QueryExecModeSimpleProtocol:
 		s.mode = []any{pgx.QueryExecModeExec}
+	case pgx.QueryExecModeCacheStatement:
+		s.prepares = true
 	}
 	return s
 }

@@ -93,11 +93,11 @@ type batcher interface {
 // genericPool returns the pool to run the sources statement of the plan on
 // a generic plan, or false when it must be planned for its arguments: for
 // a first page without a filter of text that genericText accepts, on the
-// Store's own pool when it prepares statements (a caller's
-// transaction would keep the settings; a pool that defaults to the simple
-// protocol would plan every statement again).
+// Store's own pool when it prepares statements (a caller's transaction
+// would keep the settings; a pool that does not prepare statements would
+// make the generic plan again for every search).
 func (s *Store) genericPool(plan search.Plan, t search.Terms, filter sq.Sqlizer) (batcher, bool) {
-	if s.cfg.customPlans || !s.ownTx || s.mode != nil || plan.After != nil || filter != nil || !genericText(t) {
+	if s.cfg.customPlans || !s.ownTx || !s.prepares || plan.After != nil || filter != nil || !genericText(t) {
 		return nil, false
 	}
 	pool, ok := s.db.(batcher)

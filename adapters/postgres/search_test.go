@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -147,6 +149,14 @@ func TestWhichSearchesRunOnAGenericPlan(t *testing.T) {
 	require.NoError(t, err)
 	defer func() { _ = tx.Rollback(ctx) }()
 	assert.False(t, generic(st.WithTx(tx), search.Query{Text: "CR-0001"}))
+
+	// A pool that does not prepare statements would make the plan again
+	// for every search.
+	describing := newStore(t, newPool(t, rec, func(c *pgxpool.Config) {
+		c.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
+	}))
+	require.NoError(t, describing.Import(ctx, items))
+	assert.False(t, generic(describing, search.Query{Text: "CR-0001"}))
 }
 
 // pages returns every hit of plan, page after page, as id and match.
