@@ -218,7 +218,8 @@ func (s *Store) Search(ctx context.Context, plan search.Plan) (org.SearchResult,
 // searchID answers a search for a full UUID, which matches one
 // organization at most, with a statement like Get's. Its plan is the same
 // for every id, so a pool that prepares statements plans it once per
-// connection: the general statement cost 0.4 ms more to plan than to run.
+// connection (at 1,000,000 organizations, 0.21 ms at p50 against 0.56 ms
+// for the general statement, planned every time).
 func (s *Store) searchID(ctx context.Context, pid uuid.UUID, plan search.Plan, filter sq.Sqlizer) (org.SearchResult, error) {
 	id, _ := uuid.Parse(plan.Terms.ID) // ParseText made it canonical
 	where := sq.And{sq.Expr("o.provider_id = ?", pid), sq.Expr("o.id = ?", id)}
