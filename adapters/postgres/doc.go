@@ -7,7 +7,9 @@
 //
 // # Setting up
 //
-// New takes a *pgxpool.Pool and runs nothing. Migrate applies the embedded
+// It needs PostgreSQL 12 or later (searches ask for generic plans with
+// plan_cache_mode, new in 12) and is tested on 15. New takes a
+// *pgxpool.Pool and runs nothing. Migrate applies the embedded
 // migrations, once, under an advisory lock, so every process may call it on
 // start:
 //
