@@ -83,5 +83,5 @@ func ExampleMigrations() {
 		log.Fatal(err)
 	}
 	fmt.Println(names)
-	// Output: [0001_init.sql 0002_number_name_order.sql 0003_name_trigrams.sql 0004_provider_feed.sql 0005_search_tuning.sql 0006_number_name_walk.sql]
+	// Output: [0001_init.sql 0002_number_name_order.sql 0003_name_trigrams.sql 0004_provider_feed.sql 0005_search_tuning.sql 0006_number_name_walk.sql 0007_number_prefix_buckets.sql]
 }

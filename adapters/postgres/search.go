@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -54,9 +55,8 @@ type candidate struct {
 	// rows, when set, may replace the tier's generic statement over
 	// source: it selects sel (columns of o) of the first k rows of o that
 	// match here, not at a better tier, pass filter (nil for none) and come
-	// after the cursor (nil for none), in result order. generic asks for a
-	// form whose one plan suits every text it is used for.
-	rows func(sel string, notBetter, filter sq.Sqlizer, after *keysetAfter, k int, generic bool) sq.Sqlizer
+	// after the cursor (nil for none), in result order.
+	rows func(sel string, notBetter, filter sq.Sqlizer, after *keysetAfter, k int) sq.Sqlizer
 }
 
 // keysetAfter is the cursor's position within its tier.
@@ -130,11 +130,18 @@ func (s *Store) matcher(pid uuid.UUID, t search.Terms) matcher {
 	add(search.TierExact, search.FieldName, sq.Expr("o.name_fold = ?", f), nil)
 	if d := t.Digits; d != "" {
 		prefix := after("n.digits", d)
+		if len(d) == numberBucket || len(d) == numberBucket+1 {
+			// The same numbers, with the bucket that holds them in name
+			// order (migration 0007): a page of them is near the start of
+			// the bucket. Under a longer prefix lie too few of the
+			// bucket's numbers (a full number: none) to walk it for them.
+			prefix = sq.And{sq.Expr("left(n.digits, "+strconv.Itoa(numberBucket)+") = ?", d[:numberBucket]), prefix}
+		}
 		pred, src := numbers(prefix)
 		mt.cands = append(mt.cands, candidate{m: search.Match{Tier: search.TierPrefix, Field: search.FieldNumber},
 			pred: pred, source: src,
-			rows: func(sel string, notBetter, filter sq.Sqlizer, at *keysetAfter, k int, generic bool) sq.Sqlizer {
-				return s.numberPrefixRows(pid, f, prefix, sel, notBetter, filter, at, k, generic)
+			rows: func(sel string, notBetter, filter sq.Sqlizer, at *keysetAfter, k int) sq.Sqlizer {
+				return s.numberPrefixRows(pid, f, prefix, sel, notBetter, filter, at, k)
 			}})
 	}
 	add(search.TierPrefix, search.FieldCustomerReference, after("o.customer_reference_fold", f), nil)
@@ -296,7 +303,7 @@ func (s *Store) tierBranch(pid uuid.UUID, mt matcher, tier search.Tier, filter s
 	for _, c := range here {
 		where := sq.And{sq.Expr("o.provider_id = ?", pid), c.source}
 		if c.rows != nil {
-			sources = append(sources, c.rows("o.name_fold, o.id", notBetter, filter, after, k, false))
+			sources = append(sources, c.rows("o.name_fold, o.id", notBetter, filter, after, k))
 			continue
 		}
 		var keyset sq.Sqlizer
@@ -512,17 +519,23 @@ func prefixEnd(p string) (string, bool) {
 	return "", false
 }
 
+// numberBucket is how many first digits group numbers into the buckets of
+// migration 0007's index, each in name order.
+const numberBucket = 7
+
 // numberPrefixRows selects sel of the first k organizations holding a number in
 // inRange (digits that start with the text's and are longer), in result
-// order. Each number row holds its organization's name fold key, and two
-// indexes hold the numbers with it: one in digits order, from which a
-// long prefix reads its few numbers (thousands for 7 digits at 1,000,000
-// organizations) and orders them without an organization row, one in name
-// order, which a short prefix walks, keeping the numbers under it. The
-// planner chooses for the prefix; a generic plan, made for prefixes of 7
-// digits or more, is kept off the walk, which would read every number for
-// a prefix that few numbers have. Only the organizations of the first
-// rows are read, to check the better tiers and the filter.
+// order. Each number row holds its organization's name fold key, and
+// three indexes hold the numbers with it: in digits order, from which a
+// prefix reads the numbers under it and orders them without an
+// organization row; in name order, which a short prefix, matching most
+// numbers, walks; and in name order within the buckets of numbers that
+// share their first numberBucket digits, which a prefix of numberBucket
+// digits or one more walks from the start of its bucket (inRange then
+// names the bucket). The planner chooses; a generic plan, made for
+// prefixes of numberBucket digits or more, walks the bucket when inRange
+// names one and reads the few numbers under a longer prefix otherwise. Only the organizations of the first rows are
+// read, to check the better tiers and the filter.
 //
 // Without a filter, k+3 organizations are enough: the numbers' own
 // name_fold rules out an exact name, and at most three other
@@ -530,21 +543,18 @@ func prefixEnd(p string) (string, bool) {
 // equal to the text, the customer reference, the external contract). A
 // filter may reject any number of them: then the ordered stream is left
 // unbounded and the outer LIMIT stops it.
-func (s *Store) numberPrefixRows(pid uuid.UUID, fold string, inRange sq.Sqlizer, sel string, notBetter, filter sq.Sqlizer, at *keysetAfter, k int, generic bool) sq.Sqlizer {
+func (s *Store) numberPrefixRows(pid uuid.UUID, fold string, inRange sq.Sqlizer, sel string, notBetter, filter sq.Sqlizer, at *keysetAfter, k int) sq.Sqlizer {
 	inner := sq.And{sq.Expr("n.provider_id = ?", pid), inRange, sq.Expr("n.name_fold <> ?", fold)}
 	if at != nil {
 		inner = append(inner, at.pred("n.name_fold", "n.organization_id"))
 	}
-	cols, tail := "DISTINCT n.name_fold, n.organization_id", " ORDER BY n.name_fold, n.organization_id"
-	if generic { // an order no index gives
-		cols, tail = "n.name_fold, n.organization_id", ` GROUP BY n.name_fold, n.organization_id ORDER BY (n.name_fold || '') COLLATE "C", n.organization_id`
-	}
+	tail := " ORDER BY n.name_fold, n.organization_id"
 	var args []any
 	if filter == nil {
 		tail += " LIMIT ?"
 		args = append(args, k+3)
 	}
-	numbers := selectFrom(cols, s.t.numbers+" AS n", inner, tail, args...)
+	numbers := selectFrom("DISTINCT n.name_fold, n.organization_id", s.t.numbers+" AS n", inner, tail, args...)
 	outer := sq.And{}
 	for _, p := range []sq.Sqlizer{notBetter, filter} {
 		if p != nil {

@@ -213,7 +213,7 @@ func (s *Store) sourcesStatement(pid uuid.UUID, plan search.Plan, afterID uuid.U
 		sel := fmt.Sprintf("%d, %s", len(parts), sourceColumns)
 		switch {
 		case c.rows != nil:
-			parts = append(parts, c.rows(sel, nil, filter, at, limit, generic))
+			parts = append(parts, c.rows(sel, nil, filter, at, limit))
 		case generic && c.key != "":
 			parts = append(parts, s.cappedRows(pid, c, sel, limit))
 			markers = append(markers, s.wideMarker(pid, c))
