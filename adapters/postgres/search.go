@@ -141,7 +141,7 @@ func (s *Store) matcher(pid uuid.UUID, t search.Terms) matcher {
 		mt.cands = append(mt.cands, candidate{m: search.Match{Tier: search.TierPrefix, Field: search.FieldNumber},
 			pred: pred, source: src,
 			rows: func(sel string, notBetter, filter sq.Sqlizer, at *keysetAfter, k int) sq.Sqlizer {
-				return s.numberPrefixRows(pid, f, prefix, sel, notBetter, filter, at, k)
+				return s.numberPrefixRows(pid, f, prefix, len(d) > numberBucket+1, sel, notBetter, filter, at, k)
 			}})
 	}
 	add(search.TierPrefix, search.FieldCustomerReference, after("o.customer_reference_fold", f), nil)
@@ -523,19 +523,22 @@ func prefixEnd(p string) (string, bool) {
 // migration 0007's index, each in name order.
 const numberBucket = 7
 
-// numberPrefixRows selects sel of the first k organizations holding a number in
-// inRange (digits that start with the text's and are longer), in result
-// order. Each number row holds its organization's name fold key, and
+// numberPrefixRows selects sel of the first k organizations holding a
+// number in inRange (digits that start with the text's and are longer), in
+// result order. Each number row holds its organization's name fold key, and
 // three indexes hold the numbers with it: in digits order, from which a
 // prefix reads the numbers under it and orders them without an
 // organization row; in name order, which a short prefix, matching most
 // numbers, walks; and in name order within the buckets of numbers that
 // share their first numberBucket digits, which a prefix of numberBucket
 // digits or one more walks from the start of its bucket (inRange then
-// names the bucket). The planner chooses; a generic plan, made for
-// prefixes of numberBucket digits or more, walks the bucket when inRange
-// names one and reads the few numbers under a longer prefix otherwise. Only the organizations of the first rows are
-// read, to check the better tiers and the filter.
+// names the bucket). Under a narrow prefix, past the bucket, lie few
+// numbers (at most hundreds at 1,000,000 organizations): they are read
+// from the digits index and sorted, in an order no index gives, so that no
+// plan, generic ones included, walks an index in name order for them,
+// which would read every number for a prefix that none has. Only the
+// organizations of the first rows are read, to check the better tiers and
+// the filter.
 //
 // Without a filter, k+3 organizations are enough: the numbers' own
 // name_fold rules out an exact name, and at most three other
@@ -543,18 +546,21 @@ const numberBucket = 7
 // equal to the text, the customer reference, the external contract). A
 // filter may reject any number of them: then the ordered stream is left
 // unbounded and the outer LIMIT stops it.
-func (s *Store) numberPrefixRows(pid uuid.UUID, fold string, inRange sq.Sqlizer, sel string, notBetter, filter sq.Sqlizer, at *keysetAfter, k int) sq.Sqlizer {
+func (s *Store) numberPrefixRows(pid uuid.UUID, fold string, inRange sq.Sqlizer, narrow bool, sel string, notBetter, filter sq.Sqlizer, at *keysetAfter, k int) sq.Sqlizer {
 	inner := sq.And{sq.Expr("n.provider_id = ?", pid), inRange, sq.Expr("n.name_fold <> ?", fold)}
 	if at != nil {
 		inner = append(inner, at.pred("n.name_fold", "n.organization_id"))
 	}
-	tail := " ORDER BY n.name_fold, n.organization_id"
+	cols, tail := "DISTINCT n.name_fold, n.organization_id", " ORDER BY n.name_fold, n.organization_id"
+	if narrow { // an order no index gives
+		cols, tail = "n.name_fold, n.organization_id", ` GROUP BY n.name_fold, n.organization_id ORDER BY (n.name_fold || '') COLLATE "C", n.organization_id`
+	}
 	var args []any
 	if filter == nil {
 		tail += " LIMIT ?"
 		args = append(args, k+3)
 	}
-	numbers := selectFrom("DISTINCT n.name_fold, n.organization_id", s.t.numbers+" AS n", inner, tail, args...)
+	numbers := selectFrom(cols, s.t.numbers+" AS n", inner, tail, args...)
 	outer := sq.And{}
 	for _, p := range []sq.Sqlizer{notBetter, filter} {
 		if p != nil {
