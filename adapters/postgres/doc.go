@@ -60,9 +60,10 @@
 // large prefix match reads only that page; each number row carries its
 // organization's name fold key (kept in step on rename, in the same
 // transaction), so a number prefix matching thousands of numbers is
-// ordered from one index on (provider_id, digits), and a short prefix,
-// which matches most numbers, walks an index of the numbers in name order
-// (migration 0006). When the sources found
+// ordered from one index on (provider_id, digits), a short prefix, which
+// matches most numbers, walks an index of the numbers in name order
+// (migration 0006), and a prefix of 7 or 8 digits walks the numbers that
+// share its first 7 digits in name order (migration 0007). When the sources found
 // fewer organizations than the page needs, the same statement also reads
 // the substring tier, leaving out the organizations the sources found.
 // When a source that read its limit may have left rows of its tier unread
