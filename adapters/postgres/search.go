@@ -189,7 +189,7 @@ func (s *Store) Search(ctx context.Context, plan search.Plan) (org.SearchResult,
 	mt := s.matcher(pid, plan.Terms)
 	var res org.SearchResult
 	want := plan.Limit + 1
-	if t := plan.Terms; !s.cfg.generalSearch && t.ID == "" && !t.Empty() && (plan.After == nil || plan.After.Tier < search.TierSubstring) {
+	if t := plan.Terms; !s.cfg.generalSearch && !t.Empty() && (plan.After == nil || plan.After.Tier < search.TierSubstring) {
 		hits, ok, err := s.searchSources(ctx, pid, plan, afterID, mt, filter, want)
 		if err != nil {
 			return org.SearchResult{}, err

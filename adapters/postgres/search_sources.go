@@ -73,7 +73,7 @@ func (s *Store) searchSources(ctx context.Context, pid uuid.UUID, plan search.Pl
 // generic plan.
 const keyPrefixCap = 100
 
-func (s *Store) keyPrefixCap() int { return cmp.Or(s.cfg.keyPrefixCap, keyPrefixCap) }
+func (s *Store) prefixCap() int { return cmp.Or(s.cfg.keyPrefixCap, keyPrefixCap) }
 
 // wideKeyPrefixSource numbers the marker row of a reference or contract
 // prefix that holds keyPrefixCap rows or more.
@@ -81,9 +81,9 @@ const wideKeyPrefixSource = -2
 
 var errWideKeyPrefix = errors.New("postgres: a key prefix holds more rows than a generic plan reads")
 
-// generic is sent before a statement that runs on a generic plan, in the
-// same implicit transaction, which ends its settings.
-const generic = "SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('max_parallel_workers_per_gather', '0', true)"
+// genericSettings is sent before a statement that runs on a generic plan,
+// in the same implicit transaction, which ends its settings.
+const genericSettings = "SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('max_parallel_workers_per_gather', '0', true)"
 
 // batcher is a pool, which sends batches.
 type batcher interface {
@@ -279,7 +279,7 @@ func querySourcesGeneric(ctx context.Context, pool batcher, stmt sq.Sqlizer) (_ 
 		return nil, err
 	}
 	b := &pgx.Batch{}
-	b.Queue(generic)
+	b.Queue(genericSettings)
 	b.Queue(sql, args...)
 	br := pool.SendBatch(ctx, b)
 	defer func() {
@@ -302,7 +302,7 @@ func querySourcesGeneric(ctx context.Context, pool batcher, stmt sq.Sqlizer) (_ 
 // the one plan a generic plan can take whatever the text.
 func (s *Store) cappedRows(pid uuid.UUID, c candidate, sel string, k int) sq.Sqlizer {
 	inner := selectFrom("o.*", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", pid), c.source},
-		fmt.Sprintf(" ORDER BY %s LIMIT %d", c.key, s.keyPrefixCap()))
+		fmt.Sprintf(" ORDER BY %s LIMIT %d", c.key, s.prefixCap()))
 	return sq.Expr("SELECT "+sel+" FROM (?) AS o ORDER BY o.name_fold, o.id LIMIT ?", inner, k)
 }
 
@@ -310,7 +310,7 @@ func (s *Store) cappedRows(pid uuid.UUID, c candidate, sel string, k int) sq.Sql
 // keyPrefixCap rows or more, so cappedRows may have missed some.
 func (s *Store) wideMarker(pid uuid.UUID, c candidate) sq.Sqlizer {
 	probe := selectFrom("1", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", pid), c.source},
-		fmt.Sprintf(" ORDER BY %s OFFSET %d", c.key, s.keyPrefixCap()-1))
+		fmt.Sprintf(" ORDER BY %s OFFSET %d", c.key, s.prefixCap()-1))
 	return sq.Expr(fmt.Sprintf("SELECT %d, '', '%s'::uuid, NULL, NULL, NULL WHERE EXISTS (?)", wideKeyPrefixSource, uuid.Nil), probe)
 }
 
