@@ -34,8 +34,20 @@ func Fold(s string) string {
 	return collapseSpace(s)
 }
 
+// cherokeeFold maps a Cherokee letter to its case fold, the capital. Unicode
+// folds Cherokee to capitals (its small letters came later), but
+// golang.org/x/text/cases.Fold swaps the two cases instead, so that folding
+// twice gave back the other case: "Ꮺ" and "ꮺ" had different keys, each
+// the other's.
+func cherokeeFold(r rune) rune {
+	if unicode.Is(unicode.Cherokee, r) {
+		return unicode.ToUpper(r)
+	}
+	return r
+}
+
 // collapseSpace turns each run of white space into one ASCII space and
-// drops it at both ends.
+// drops it at both ends, and folds Cherokee letters (see cherokeeFold).
 func collapseSpace(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -49,7 +61,7 @@ func collapseSpace(s string) string {
 			b.WriteByte(' ')
 		}
 		space = false
-		b.WriteRune(r)
+		b.WriteRune(cherokeeFold(r))
 	}
 	return b.String()
 }

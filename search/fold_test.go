@@ -27,6 +27,8 @@ func TestFold(t *testing.T) {
 		{"ComposedAccent", "Cafe\u0301", "café"},
 		{"Digits", "+1 (555) 010-0199", "+1 (555) 010-0199"},
 		{"FullWidthDigits", "１２３", "123"},
+		{"CherokeeCapital", "00000000\u13ea", "00000000\u13ea"},
+		{"CherokeeSmallFoldsToCapital", "\uabba\u13f8", "\u13ea\u13f0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
