@@ -496,14 +496,19 @@ func BenchmarkSearch(b *testing.B) {
 // statement alone, which ranks every tier in SQL and answers the pages
 // that the per-key sources cannot prove (the ratio is what the sources
 // save); CustomPlans, every statement planned for its arguments (the ratio
-// is what generic plans save).
+// is what generic plans save); NoTemplates, the statements of generic
+// plans built for each search (the ratio is what templates save).
 func BenchmarkSearchVs(b *testing.B) {
 	e := benchSetup(b)
 	ctx := context.Background()
 	for _, other := range []struct {
 		name string
 		set  func(*postgres.Store)
-	}{{"General", postgres.GeneralSearchOnly}, {"CustomPlans", postgres.CustomPlansOnly}} {
+	}{
+		{"General", postgres.GeneralSearchOnly},
+		{"CustomPlans", postgres.CustomPlansOnly},
+		{"NoTemplates", postgres.NoTemplates},
+	} {
 		st := postgres.New(e.pool, postgres.WithSchema(e.schema))
 		other.set(st)
 		for _, c := range searchCases(e) {

@@ -11,3 +11,7 @@ func SmallCaps(s *Store) { s.cfg.keyPrefixCap = 2 }
 // CustomPlansOnly makes s plan every search statement for its arguments,
 // never on a generic plan, so that benchmarks can compare the two.
 func CustomPlansOnly(s *Store) { s.cfg.customPlans = true }
+
+// NoTemplates makes s build the statement of every search on a generic
+// plan anew, so that benchmarks can compare it with templates.
+func NoTemplates(s *Store) { s.templates = nil }

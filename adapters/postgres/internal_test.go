@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"strings"
 	"testing"
 
+	sq "github.com/Masterminds/squirrel"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -153,18 +155,106 @@ func TestRankSourcesProvesPages(t *testing.T) {
 
 // BenchmarkSourcesStatement measures what a search costs in Go before it
 // is sent: its terms' predicates, the sources statement and its SQL text.
+// genericStatements returns the sources statement of text on a generic
+// plan twice: built for the search, and from s's template of its shape.
+// ok is false when text does not run on a generic plan.
+func genericStatements(t testing.TB, s *Store, pid uuid.UUID, text string, limit int) (fresh, templ template, args, targs []any, ok bool) {
+	plan, err := search.Compile(pid.String(), search.Query{Text: text, Limit: limit})
+	if err != nil || plan.Terms.ID != "" || plan.Terms.Empty() || !genericText(plan.Terms) {
+		return template{}, template{}, nil, nil, false
+	}
+	want := plan.Limit + 1
+	stmt, _ := s.sourcesStatement(pid, plan, uuid.Nil, s.matcher(pid, plan.Terms, nil), nil, want, true)
+	fresh.sql, args, err = build(stmt)
+	require.NoError(t, err)
+	templ.sql, targs, _, err = s.genericSources(pid, plan, want)
+	require.NoError(t, err)
+	return fresh, templ, args, targs, true
+}
+
+func TestTemplatesMatchFreshStatements(t *testing.T) {
+	s := &Store{t: newTables(DefaultSchema), templates: new(templates)}
+	pid := uuid.New()
+	// Pairs of one shape with other values, so that the second of each
+	// takes the template the first made.
+	texts := []string{
+		"CR-00051134", "CT-7", "ragon hol", "ystems lt",
+		"+441316840770", "+44 131 684 0771 99", "4413168", "9990001", "44131684", "12345678",
+		"acme holdings ltd", "globex trading co", "benan systems llc x", "a müller gmbh",
+		"straße 12", "100%_ab\\c", "holdingsx", "systemsxx", "ragon ab cd", "xyz 12 34",
+		strings.Repeat("\U0010FFFF", 8), strings.Repeat("\U0010FFFF", 9), "co mix one two three four five",
+	}
+	var generic int
+	for _, limit := range []int{0, 1, 50} {
+		for _, text := range texts {
+			fresh, templ, args, targs, ok := genericStatements(t, s, pid, text, limit)
+			if !ok {
+				continue
+			}
+			generic++
+			assert.Equal(t, fresh.sql, templ.sql, text)
+			assert.Equal(t, args, targs, text)
+		}
+	}
+	var kept int
+	s.templates.m.Range(func(any, any) bool { kept++; return true })
+	require.Greater(t, generic, 2*kept, "searches of one shape share a template")
+	assert.Positive(t, kept)
+}
+
+func TestTemplateValuesAreSlots(t *testing.T) {
+	_, err := newTemplate(sq.Expr("o.id = ? AND o.name_fold = ?", slot(0), "acme"))
+	assert.ErrorContains(t, err, "value $2 of a template is not a slot")
+
+	tpl, err := newTemplate(sq.Expr("o.id = ? AND o.name_fold > ?", slot(1), slot(0)))
+	require.NoError(t, err)
+	args, err := tpl.args(&params{vals: []any{"acme", 7}})
+	require.NoError(t, err)
+	assert.Equal(t, []any{7, "acme"}, args)
+	_, err = tpl.args(&params{vals: []any{"acme"}})
+	assert.ErrorContains(t, err, "template of another shape")
+}
+
+// FuzzTemplates checks that a template gives every search text of its
+// shape the statement built for it: the Store, and its templates, last
+// across the inputs.
+func FuzzTemplates(f *testing.F) {
+	for _, text := range []string{"CR-00051134", "+441316840770", "4413168", "ragon hol", "acme holdings ltd", "straße 12"} {
+		f.Add(text, 0)
+	}
+	s := &Store{t: newTables(DefaultSchema), templates: new(templates)}
+	pid := uuid.New()
+	f.Fuzz(func(t *testing.T, text string, limit int) {
+		fresh, templ, args, targs, ok := genericStatements(t, s, pid, text, limit)
+		if !ok {
+			return
+		}
+		require.Equal(t, fresh.sql, templ.sql)
+		require.Equal(t, args, targs)
+	})
+}
+
 func BenchmarkSourcesStatement(b *testing.B) {
-	s := &Store{t: newTables(DefaultSchema)}
+	s := &Store{t: newTables(DefaultSchema), templates: new(templates)}
 	pid := uuid.New()
 	for _, text := range []string{"CR-00051134", "+441316840770", "ragon hol"} {
-		b.Run(text, func(b *testing.B) {
-			plan, err := search.Compile(pid.String(), search.Query{Text: text})
-			require.NoError(b, err)
+		plan, err := search.Compile(pid.String(), search.Query{Text: text})
+		require.NoError(b, err)
+		want := plan.Limit + 1
+		b.Run("Build/"+text, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				mt := s.matcher(pid, plan.Terms)
-				stmt, _, _ := s.sourcesStatement(pid, plan, uuid.Nil, mt, nil, plan.Limit+1, genericText(plan.Terms))
+				mt := s.matcher(pid, plan.Terms, nil)
+				stmt, _ := s.sourcesStatement(pid, plan, uuid.Nil, mt, nil, want, genericText(plan.Terms))
 				if _, _, err := build(stmt); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("Template/"+text, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, _, err := s.genericSources(pid, plan, want); err != nil {
 					b.Fatal(err)
 				}
 			}

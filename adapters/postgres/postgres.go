@@ -58,6 +58,8 @@ type Store struct {
 	prepares bool
 	cfg      config
 	t        tables
+	// templates holds the statements of generic plans by shape.
+	templates *templates
 }
 
 type config struct {
@@ -118,7 +120,7 @@ func New(pool *pgxpool.Pool, opts ...Option) *Store {
 	for _, opt := range opts {
 		opt(&c)
 	}
-	s := &Store{db: pool, ownTx: true, closed: new(atomic.Bool), cfg: c, t: newTables(c.schema)}
+	s := &Store{db: pool, ownTx: true, closed: new(atomic.Bool), cfg: c, t: newTables(c.schema), templates: new(templates)}
 	switch pool.Config().ConnConfig.DefaultQueryExecMode {
 	case pgx.QueryExecModeSimpleProtocol:
 		s.mode = []any{pgx.QueryExecModeExec}

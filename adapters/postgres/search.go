@@ -35,6 +35,8 @@ import (
 type matcher struct {
 	s     *Store
 	terms search.Terms
+	// p holds the values of a statement template, or is nil (see params).
+	p     *params
 	cands []candidate // best match first
 	count []sq.Sqlizer
 }
@@ -70,8 +72,10 @@ func (a keysetAfter) pred(name, id string) sq.Sqlizer {
 	return sq.Expr("("+name+", "+id+") > (?, ?)", a.name, a.id)
 }
 
-func (s *Store) matcher(pid uuid.UUID, t search.Terms) matcher {
-	mt := matcher{s: s, terms: t}
+// matcher returns the predicates of t. With p set, its values are p's
+// slots, for a statement template; p must be nil for any other statement.
+func (s *Store) matcher(pid uuid.UUID, t search.Terms, p *params) matcher {
+	mt := matcher{s: s, terms: t, p: p}
 	add := func(tier search.Tier, field search.Field, pred, source sq.Sqlizer) {
 		if source == nil {
 			source = pred
@@ -98,36 +102,36 @@ func (s *Store) matcher(pid uuid.UUID, t search.Terms) matcher {
 		// Not correlated, so that the planner can drive from the numbers
 		// index as a semi-join.
 		source = sq.Expr("o.id IN (SELECT n.organization_id FROM "+s.t.numbers+" n WHERE n.provider_id = ?"+
-			" AND ?)", pid, cond)
+			" AND ?)", p.arg(pid), cond)
 		return pred, source
 	}
 	// startsWith is "col starts with p and is longer", as a range, so a
 	// btree index answers it whatever plan the statement gets.
-	after := func(col, p string) sq.Sqlizer {
-		if hi, ok := prefixEnd(p); ok {
-			return sq.Expr(col+" > ? AND "+col+" < ?", p, hi)
+	after := func(col, pre string) sq.Sqlizer {
+		if hi, ok := prefixEnd(pre); ok {
+			return sq.Expr(col+" > ? AND "+col+" < ?", p.arg(pre), p.arg(hi))
 		}
-		return sq.Expr(col+" > ?", p)
+		return sq.Expr(col+" > ?", p.arg(pre))
 	}
-	from := func(col, p string) sq.Sqlizer {
-		if hi, ok := prefixEnd(p); ok {
-			return sq.Expr(col+" >= ? AND "+col+" < ?", p, hi)
+	from := func(col, pre string) sq.Sqlizer {
+		if hi, ok := prefixEnd(pre); ok {
+			return sq.Expr(col+" >= ? AND "+col+" < ?", p.arg(pre), p.arg(hi))
 		}
-		return sq.Expr(col+" >= ?", p)
+		return sq.Expr(col+" >= ?", p.arg(pre))
 	}
 	if d := t.Digits; d != "" {
 		// A number belongs to one organization at most: an uncorrelated
 		// subquery, run once per statement, is cheaper to plan and run
 		// than an EXISTS per row. NULL when no one holds it.
-		pred := sq.Expr("o.id = (SELECT n.organization_id FROM "+s.t.numbers+" n WHERE n.provider_id = ? AND n.digits = ?)", pid, d)
+		pred := sq.Expr("o.id = (SELECT n.organization_id FROM "+s.t.numbers+" n WHERE n.provider_id = ? AND n.digits = ?)", p.arg(pid), p.arg(d))
 		add(search.TierExact, search.FieldNumber, pred, nil)
 		mt.cands[len(mt.cands)-1].unique = true
 	}
-	add(search.TierExact, search.FieldCustomerReference, sq.Expr("o.customer_reference_fold = ?", f), nil)
+	add(search.TierExact, search.FieldCustomerReference, sq.Expr("o.customer_reference_fold = ?", p.arg(f)), nil)
 	mt.cands[len(mt.cands)-1].unique = true
-	add(search.TierExact, search.FieldExternalContract, sq.Expr("o.external_contract_fold = ?", f), nil)
+	add(search.TierExact, search.FieldExternalContract, sq.Expr("o.external_contract_fold = ?", p.arg(f)), nil)
 	mt.cands[len(mt.cands)-1].unique = true
-	add(search.TierExact, search.FieldName, sq.Expr("o.name_fold = ?", f), nil)
+	add(search.TierExact, search.FieldName, sq.Expr("o.name_fold = ?", p.arg(f)), nil)
 	if d := t.Digits; d != "" {
 		prefix := after("n.digits", d)
 		if len(d) == numberBucket || len(d) == numberBucket+1 {
@@ -135,13 +139,13 @@ func (s *Store) matcher(pid uuid.UUID, t search.Terms) matcher {
 			// order (migration 0007): a page of them is near the start of
 			// the bucket. Under a longer prefix lie too few of the
 			// bucket's numbers (a full number: none) to walk it for them.
-			prefix = sq.And{sq.Expr("left(n.digits, "+strconv.Itoa(numberBucket)+") = ?", d[:numberBucket]), prefix}
+			prefix = sq.And{sq.Expr("left(n.digits, "+strconv.Itoa(numberBucket)+") = ?", p.arg(d[:numberBucket])), prefix}
 		}
 		pred, src := numbers(prefix)
 		mt.cands = append(mt.cands, candidate{m: search.Match{Tier: search.TierPrefix, Field: search.FieldNumber},
 			pred: pred, source: src,
 			rows: func(sel string, notBetter, filter sq.Sqlizer, at *keysetAfter, k int) sq.Sqlizer {
-				return s.numberPrefixRows(pid, f, prefix, len(d) > numberBucket+1, sel, notBetter, filter, at, k)
+				return s.numberPrefixRows(p, pid, f, prefix, len(d) > numberBucket+1, sel, notBetter, filter, at, k)
 			}})
 	}
 	add(search.TierPrefix, search.FieldCustomerReference, after("o.customer_reference_fold", f), nil)
@@ -150,7 +154,7 @@ func (s *Store) matcher(pid uuid.UUID, t search.Terms) matcher {
 	mt.cands[len(mt.cands)-1].key = "o.external_contract_fold"
 	add(search.TierPrefix, search.FieldName, after("o.name_fold", f), nil)
 	if t.Substring() {
-		add(search.TierSubstring, search.FieldName, sq.Expr("strpos(o.name_fold, ?) > 0", f), substring(f))
+		add(search.TierSubstring, search.FieldName, sq.Expr("strpos(o.name_fold, ?) > 0", p.arg(f)), substring(p, f))
 	}
 
 	// Counting needs each key once, whatever the tier.
@@ -160,7 +164,7 @@ func (s *Store) matcher(pid uuid.UUID, t search.Terms) matcher {
 	}
 	mt.count = append(mt.count, from("o.customer_reference_fold", f), from("o.external_contract_fold", f))
 	if t.Substring() {
-		mt.count = append(mt.count, substring(f))
+		mt.count = append(mt.count, substring(p, f))
 	} else {
 		mt.count = append(mt.count, from("o.name_fold", f))
 	}
@@ -186,7 +190,7 @@ func (s *Store) Search(ctx context.Context, plan search.Plan) (org.SearchResult,
 	if plan.Terms.ID != "" && !s.cfg.generalSearch {
 		return s.searchID(ctx, pid, plan, filter)
 	}
-	mt := s.matcher(pid, plan.Terms)
+	mt := s.matcher(pid, plan.Terms, nil)
 	var res org.SearchResult
 	want := plan.Limit + 1
 	if t := plan.Terms; !s.cfg.generalSearch && !t.Empty() && (plan.After == nil || plan.After.Tier < search.TierSubstring) {
@@ -448,20 +452,20 @@ func (s *Store) count(ctx context.Context, pid uuid.UUID, mt matcher, filter sq.
 // in "kastomar sy", which a few common words (trades, company suffixes)
 // hold in most names: at 1,000,000 organizations such a lookup took 5 to
 // 16 ms, and 1.5 to 2.3 ms per word.
-func substring(f string) sq.Sqlizer {
+func substring(p *params, f string) sq.Sqlizer {
 	var words sq.And
 	for _, w := range strings.Split(f, " ") {
 		if utf8.RuneCountInString(w) >= 3 {
-			words = append(words, sq.Expr("o.name_fold LIKE ?", "%"+escapeLike(w)+"%"))
+			words = append(words, sq.Expr("o.name_fold LIKE ?", p.arg("%"+escapeLike(w)+"%")))
 		}
 	}
 	switch {
 	case len(words) == 0: // short words only: the whole text's trigrams
-		return sq.Expr("o.name_fold LIKE ?", "%"+escapeLike(f)+"%")
+		return sq.Expr("o.name_fold LIKE ?", p.arg("%"+escapeLike(f)+"%"))
 	case !strings.Contains(f, " "): // the one LIKE is the exact test
 		return words
 	}
-	return append(words, sq.Expr("strpos(o.name_fold, ?) > 0", f))
+	return append(words, sq.Expr("strpos(o.name_fold, ?) > 0", p.arg(f)))
 }
 
 // filterPred is the filter as a predicate over o, or nil.
@@ -546,8 +550,8 @@ const numberBucket = 7
 // equal to the text, the customer reference, the external contract). A
 // filter may reject any number of them: then the ordered stream is left
 // unbounded and the outer LIMIT stops it.
-func (s *Store) numberPrefixRows(pid uuid.UUID, fold string, inRange sq.Sqlizer, narrow bool, sel string, notBetter, filter sq.Sqlizer, at *keysetAfter, k int) sq.Sqlizer {
-	inner := sq.And{sq.Expr("n.provider_id = ?", pid), inRange, sq.Expr("n.name_fold <> ?", fold)}
+func (s *Store) numberPrefixRows(p *params, pid uuid.UUID, fold string, inRange sq.Sqlizer, narrow bool, sel string, notBetter, filter sq.Sqlizer, at *keysetAfter, k int) sq.Sqlizer {
+	inner := sq.And{sq.Expr("n.provider_id = ?", p.arg(pid)), inRange, sq.Expr("n.name_fold <> ?", p.arg(fold))}
 	if at != nil {
 		inner = append(inner, at.pred("n.name_fold", "n.organization_id"))
 	}
@@ -558,7 +562,7 @@ func (s *Store) numberPrefixRows(pid uuid.UUID, fold string, inRange sq.Sqlizer,
 	var args []any
 	if filter == nil {
 		tail += " LIMIT ?"
-		args = append(args, k+3)
+		args = append(args, p.arg(k+3))
 	}
 	numbers := selectFrom(cols, s.t.numbers+" AS n", inner, tail, args...)
 	outer := sq.And{}
@@ -572,5 +576,5 @@ func (s *Store) numberPrefixRows(pid uuid.UUID, fold string, inRange sq.Sqlizer,
 		where = outer
 	}
 	return sq.Expr("SELECT "+sel+" FROM (?) AS x JOIN "+s.t.orgs+" AS o ON o.provider_id = ? AND o.id = x.organization_id"+
-		" WHERE ? ORDER BY o.name_fold, o.id LIMIT ?", numbers, pid, where, k)
+		" WHERE ? ORDER BY o.name_fold, o.id LIMIT ?", numbers, p.arg(pid), where, p.arg(k))
 }

@@ -130,15 +130,24 @@ func rareText(t search.Terms) bool {
 // when pool is not nil, and ranks its rows. On a generic plan it returns
 // errWideKeyPrefix when a reference or contract prefix was cut short.
 func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, plan search.Plan, afterID uuid.UUID, mt matcher, filter sq.Sqlizer, want int) ([]org.Hit, bool, error) {
-	stmt, tiers, sub := s.sourcesStatement(pid, plan, afterID, mt, filter, want, pool != nil)
-	if stmt == nil {
-		return nil, false, nil
-	}
-	var all []sourceRow
-	var err error
+	var (
+		all   []sourceRow
+		tiers []search.Tier
+		sub   = mt.substring()
+		err   error
+	)
 	if pool != nil {
-		all, err = querySourcesGeneric(ctx, pool, stmt)
+		var sql string
+		var args []any
+		if sql, args, tiers, err = s.genericSources(pid, plan, want); err != nil || sql == "" {
+			return nil, false, err
+		}
+		all, err = querySourcesGeneric(ctx, pool, sql, args)
 	} else {
+		var stmt sq.Sqlizer
+		if stmt, tiers = s.sourcesStatement(pid, plan, afterID, mt, filter, want, false); stmt == nil {
+			return nil, false, nil
+		}
 		all, err = s.querySources(ctx, stmt)
 	}
 	if err != nil {
@@ -195,12 +204,33 @@ func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, pla
 	return hits, true, nil
 }
 
+// genericSources returns the text and arguments of the sources statement
+// of a first page without a filter, for a generic plan, and the tier of
+// each source; sql is "" when no source can match. The text comes from the
+// template of the terms' shape.
+func (s *Store) genericSources(pid uuid.UUID, plan search.Plan, want int) (sql string, args []any, tiers []search.Tier, err error) {
+	p := &params{}
+	stmt, tiers := s.sourcesStatement(pid, plan, uuid.Nil, s.matcher(pid, plan.Terms, p), nil, want, true)
+	if stmt == nil {
+		return "", nil, nil, nil
+	}
+	sh, keep := shapeOf(plan.Terms)
+	t, err := s.templates.get(sh, keep, stmt)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	if args, err = t.args(p); err != nil {
+		return "", nil, nil, err
+	}
+	return t.sql, args, tiers, nil
+}
+
 // sourcesStatement builds the sources statement of a search, on a generic
 // plan's terms when generic is set (see genericText). It returns the tier
-// of each source, in order, and the candidate of the substring tier (nil
-// when there is none); stmt is nil when no source can match.
-func (s *Store) sourcesStatement(pid uuid.UUID, plan search.Plan, afterID uuid.UUID, mt matcher, filter sq.Sqlizer, want int, generic bool) (stmt sq.Sqlizer, tiers []search.Tier, sub *candidate) {
-	limit := want + sourceSlack
+// of each source, in order; stmt is nil when no source can match. The
+// substring tier's part, when there is one, is of mt.substring().
+func (s *Store) sourcesStatement(pid uuid.UUID, plan search.Plan, afterID uuid.UUID, mt matcher, filter sq.Sqlizer, want int, generic bool) (stmt sq.Sqlizer, tiers []search.Tier) {
+	p, limit := mt.p, want+sourceSlack
 	var parts, markers []sq.Sqlizer
 	for _, c := range mt.cands {
 		if c.m.Tier == search.TierSubstring || (plan.After != nil && c.m.Tier < plan.After.Tier) {
@@ -215,10 +245,10 @@ func (s *Store) sourcesStatement(pid uuid.UUID, plan search.Plan, afterID uuid.U
 		case c.rows != nil:
 			parts = append(parts, c.rows(sel, nil, filter, at, limit))
 		case generic && c.key != "":
-			parts = append(parts, s.cappedRows(pid, c, sel, limit))
-			markers = append(markers, s.wideMarker(pid, c))
+			parts = append(parts, s.cappedRows(p, pid, c, sel, limit))
+			markers = append(markers, s.wideMarker(p, pid, c))
 		default:
-			where := sq.And{sq.Expr("o.provider_id = ?", pid), c.source}
+			where := sq.And{sq.Expr("o.provider_id = ?", p.arg(pid)), c.source}
 			if filter != nil {
 				where = append(where, filter)
 			}
@@ -228,13 +258,13 @@ func (s *Store) sourcesStatement(pid uuid.UUID, plan search.Plan, afterID uuid.U
 			if c.unique { // one row at most needs no order, and is cheaper to plan without
 				parts = append(parts, selectFrom(sel, s.t.orgs+" AS o", where, ""))
 			} else {
-				parts = append(parts, selectFrom(sel, s.t.orgs+" AS o", where, " ORDER BY o.name_fold, o.id LIMIT ?", limit))
+				parts = append(parts, selectFrom(sel, s.t.orgs+" AS o", where, " ORDER BY o.name_fold, o.id LIMIT ?", p.arg(limit)))
 			}
 		}
 		tiers = append(tiers, c.m.Tier)
 	}
 	if len(parts) == 0 {
-		return nil, nil, nil
+		return nil, nil
 	}
 	parts = append(parts, markers...)
 	// The substring tier's first want rows come with the sources' rows, as
@@ -246,21 +276,20 @@ func (s *Store) sourcesStatement(pid uuid.UUID, plan search.Plan, afterID uuid.U
 	// source, they cost a subplan each to plan.
 	numbers := sq.Expr("NULL::text[]")
 	if mt.terms.Digits != "" {
-		numbers = sq.Expr("ARRAY(SELECT n.digits FROM "+s.t.numbers+" n WHERE n.provider_id = ? AND n.organization_id = s.id)", pid)
+		numbers = sq.Expr("ARRAY(SELECT n.digits FROM "+s.t.numbers+" n WHERE n.provider_id = ? AND n.organization_id = s.id)", p.arg(pid))
 	}
 	stmt = sq.Expr("SELECT s.*, ? FROM (?) AS s", numbers, join("UNION ALL", parts))
-	gate := sq.Expr("(SELECT count(DISTINCT s.id) FROM s) < ?", want)
-	sub = mt.substring()
-	if sub != nil {
+	gate := sq.Expr("(SELECT count(DISTINCT s.id) FROM s) < ?", p.arg(want))
+	if sub := mt.substring(); sub != nil {
 		var part sq.Sqlizer
 		if plan.After == nil && filter == nil {
-			part = s.firstSubstringRows(pid, mt.terms, *sub, gate, want)
+			part = s.firstSubstringRows(p, pid, mt.terms, *sub, gate, want)
 		} else {
 			part = s.substringRows(pid, mt, *sub, filter, want, gate)
 		}
 		stmt = sq.Expr("WITH s AS (?) SELECT s.*, ? FROM s UNION ALL (?)", join("UNION ALL", parts), numbers, part)
 	}
-	return stmt, tiers, sub
+	return stmt, tiers
 }
 
 // querySources runs a sources statement planned for its arguments.
@@ -273,11 +302,7 @@ func (s *Store) querySources(ctx context.Context, stmt sq.Sqlizer) ([]sourceRow,
 }
 
 // querySourcesGeneric runs a sources statement on a generic plan.
-func querySourcesGeneric(ctx context.Context, pool batcher, stmt sq.Sqlizer) (_ []sourceRow, err error) {
-	sql, args, err := build(stmt)
-	if err != nil {
-		return nil, err
-	}
+func querySourcesGeneric(ctx context.Context, pool batcher, sql string, args []any) (_ []sourceRow, err error) {
 	b := &pgx.Batch{}
 	b.Queue(genericSettings)
 	b.Queue(sql, args...)
@@ -300,16 +325,16 @@ func querySourcesGeneric(ctx context.Context, pool batcher, stmt sq.Sqlizer) (_ 
 // cappedRows selects sel of the first k rows of candidate c in result
 // order, among the first keyPrefixCap rows of its key's index, which is
 // the one plan a generic plan can take whatever the text.
-func (s *Store) cappedRows(pid uuid.UUID, c candidate, sel string, k int) sq.Sqlizer {
-	inner := selectFrom("o.*", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", pid), c.source},
+func (s *Store) cappedRows(p *params, pid uuid.UUID, c candidate, sel string, k int) sq.Sqlizer {
+	inner := selectFrom("o.*", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", p.arg(pid)), c.source},
 		fmt.Sprintf(" ORDER BY %s LIMIT %d", c.key, s.prefixCap()))
-	return sq.Expr("SELECT "+sel+" FROM (?) AS o ORDER BY o.name_fold, o.id LIMIT ?", inner, k)
+	return sq.Expr("SELECT "+sel+" FROM (?) AS o ORDER BY o.name_fold, o.id LIMIT ?", inner, p.arg(k))
 }
 
 // wideMarker selects a row of wideKeyPrefixSource when candidate c holds
 // keyPrefixCap rows or more, so cappedRows may have missed some.
-func (s *Store) wideMarker(pid uuid.UUID, c candidate) sq.Sqlizer {
-	probe := selectFrom("1", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", pid), c.source},
+func (s *Store) wideMarker(p *params, pid uuid.UUID, c candidate) sq.Sqlizer {
+	probe := selectFrom("1", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", p.arg(pid)), c.source},
 		fmt.Sprintf(" ORDER BY %s OFFSET %d", c.key, s.prefixCap()-1))
 	return sq.Expr(fmt.Sprintf("SELECT %d, '', '%s'::uuid, NULL, NULL, NULL WHERE EXISTS (?)", wideKeyPrefixSource, uuid.Nil), probe)
 }
@@ -343,20 +368,20 @@ var substringColumns = fmt.Sprintf("%d, %s, NULL::text[]", substringSource, sour
 // search 1 to 3 ms (a name prefix of a word and two letters, whose page
 // the prefix tier leaves short, went from 3.8 to 4.9 ms at p50), so it is
 // not done.
-func (s *Store) firstSubstringRows(pid uuid.UUID, t search.Terms, sub candidate, gate sq.Sqlizer, k int) sq.Sqlizer {
+func (s *Store) firstSubstringRows(p *params, pid uuid.UUID, t search.Terms, sub candidate, gate sq.Sqlizer, k int) sq.Sqlizer {
 	exclude := sq.Expr("o.id NOT IN (SELECT s.id FROM s)")
 	if rareText(t) {
-		return s.substringsByTrigram(pid, sub, k, exclude, gate)
+		return s.substringsByTrigram(p, pid, sub, k, exclude, gate)
 	}
-	names := selectFrom("o.name_fold, o.id", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", pid), sub.source, exclude, gate},
-		" ORDER BY o.name_fold, o.id LIMIT ?", k)
-	return s.joinNames(pid, names)
+	names := selectFrom("o.name_fold, o.id", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", p.arg(pid)), sub.source, exclude, gate},
+		" ORDER BY o.name_fold, o.id LIMIT ?", p.arg(k))
+	return s.joinNames(p, pid, names)
 }
 
 // joinNames selects, in the columns of the sources, the organizations of
 // names, a statement of (name_fold, id) rows of the substring tier.
-func (s *Store) joinNames(pid uuid.UUID, names sq.Sqlizer) sq.Sqlizer {
-	return sq.Expr("SELECT "+substringColumns+" FROM (?) AS w JOIN "+s.t.orgs+" AS o ON o.provider_id = ? AND o.id = w.id", names, pid)
+func (s *Store) joinNames(p *params, pid uuid.UUID, names sq.Sqlizer) sq.Sqlizer {
+	return sq.Expr("SELECT "+substringColumns+" FROM (?) AS w JOIN "+s.t.orgs+" AS o ON o.provider_id = ? AND o.id = w.id", names, p.arg(pid))
 }
 
 // substringsByTrigram selects, in the columns of the sources, the first k
@@ -364,14 +389,14 @@ func (s *Store) joinNames(pid uuid.UUID, names sq.Sqlizer) sq.Sqlizer {
 // are skipped), through the trigram index: ordering by an expression keeps the
 // planner from walking the name index instead, which could read every name
 // for text that few names hold.
-func (s *Store) substringsByTrigram(pid uuid.UUID, sub candidate, k int, preds ...sq.Sqlizer) sq.Sqlizer {
-	where := sq.And{sq.Expr("o.provider_id = ?", pid), sub.source}
+func (s *Store) substringsByTrigram(p *params, pid uuid.UUID, sub candidate, k int, preds ...sq.Sqlizer) sq.Sqlizer {
+	where := sq.And{sq.Expr("o.provider_id = ?", p.arg(pid)), sub.source}
 	for _, p := range preds {
 		if p != nil {
 			where = append(where, p)
 		}
 	}
-	return selectFrom(substringColumns, s.t.orgs+" AS o", where, ` ORDER BY (o.name_fold || '') COLLATE "C", o.id LIMIT ?`, k)
+	return selectFrom(substringColumns, s.t.orgs+" AS o", where, ` ORDER BY (o.name_fold || '') COLLATE "C", o.id LIMIT ?`, p.arg(k))
 }
 
 // substring returns the candidate of the substring tier, or nil.
