@@ -87,7 +87,10 @@
 // implicit transaction. This needs a pool that prepares statements (pgx's
 // default, QueryExecModeCacheStatement) and the Store's own transactions:
 // in a caller's transaction, or on a pool in another mode, every statement
-// is planned for its arguments.
+// is planned for its arguments. Such a statement has one text for every
+// search text of a shape (whether it is a number and of how many digits,
+// how many words it has), which the Store renders once per shape and
+// keeps; later searches of the shape only collect their values for it.
 //
 // Name substrings use a trigram GIN index on the name fold key alone,
 // without a pending list, so a substring search costs the same between
