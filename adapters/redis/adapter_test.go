@@ -262,7 +262,7 @@ func TestSearchEqualsMemory(t *testing.T) {
 	}
 
 	queries := []string{"", " ", "a", "ac", "acm", "co", "tel", "ltd", "straße", "STRASSE", "ＡＣＭＥ", "+44", "4420", "1415",
-		"ref-", "ref-0", "con-1", "é", "net", "zzz", orgs[3].ID().String(), "oo"}
+		"ref-", "ref-0", "con-1", "é", "net", "zzz", orgs[3].ID().String(), "oo", "式会社ヒ", "会社 ヒコ", "вязь", "社ヒ"}
 	for range 60 {
 		o := orgs[rng.IntN(len(orgs))]
 		k := o.SearchKeys()
@@ -354,7 +354,8 @@ func utf8Valid(s string) bool { _, err := search.ParseText(s); return err == nil
 func searchData(t *testing.T, rng *rand.Rand, p uuid.UUID, n int) []*org.Organization {
 	t.Helper()
 	words := []string{"Acme", "ACME", "Ａｃｍｅ", "Telecom", "Tel", "Straße", "Strasse", "Networks", "Net", "Ltd", "Co", "Coop",
-		"Éclair", "eclair", "Zeta", "Global", "Voice", "Cloud", "Link", "Fibre", "Mobile", "Océan"}
+		"Éclair", "eclair", "Zeta", "Global", "Voice", "Cloud", "Link", "Fibre", "Mobile", "Océan",
+		"株式会社", "ヒコ", "Связь"}
 	tags := []string{"VIP", "Reseller", "Gold", "Wholesale"}
 	countries := []string{"+44207946", "+1415555", "+33142685", "+4930901"}
 	var out []*org.Organization
@@ -439,4 +440,62 @@ func TestNewRefusesEvictingPolicy(t *testing.T) {
 
 	_, err = redisstore.New(ctx, c, redisstore.WithKeyPrefix("bad{prefix}:"))
 	require.Error(t, err)
+}
+
+// TestReindex writes organizations, turns their keys back into the layout
+// an earlier orgkit wrote (byte trigrams, no layout key), and checks that
+// New refuses them, that Reindex restores every key as this version writes
+// it, and that a second Reindex changes nothing.
+func TestReindex(t *testing.T) {
+	t.Run("Standalone", func(t *testing.T) { testReindex(t, standalone(t)) })
+	t.Run("Cluster", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("starts a Redis Cluster")
+		}
+		testReindex(t, testCluster.client(t))
+	})
+}
+
+func testReindex(t *testing.T, c goredis.UniversalClient) {
+	ctx := context.Background()
+	s, prefix := newStore(t, c)
+	names := []string{"株式会社ヒコタ", "合同会社テヒコ", "Связь Телеком", "Straße Networks", "Acme Ltd"}
+	var items []org.Imported
+	for _, p := range []uuid.UUID{uuid.New(), uuid.New()} {
+		for _, n := range names {
+			o, ev := newOrg(t, p, storetest.ProviderInput(n))
+			items = append(items, org.Imported{Organization: o, Event: ev})
+		}
+	}
+	require.NoError(t, s.Import(ctx, items[:len(names)]))
+	require.NoError(t, s.Import(ctx, items[len(names):]))
+	want := dump(t, c, prefix)
+	opt := redisstore.WithKeyPrefix(prefix)
+
+	require.NoError(t, redisstore.Downgrade(ctx, c, prefix))
+	old := dump(t, c, prefix)
+	require.NotEqual(t, want, old)
+	_, err := redisstore.New(ctx, c, opt)
+	require.ErrorIs(t, err, redisstore.ErrLayout)
+
+	require.NoError(t, redisstore.Reindex(ctx, c, opt))
+	assert.Equal(t, want, dump(t, c, prefix))
+	require.NoError(t, redisstore.Reindex(ctx, c, opt))
+	assert.Equal(t, want, dump(t, c, prefix))
+
+	s, err = redisstore.New(ctx, c, opt)
+	require.NoError(t, err)
+	p := items[0].Organization.ProviderID()
+	plan, err := search.Compile(p.String(), search.Query{Text: "会社ヒコ", Limit: 10})
+	require.NoError(t, err)
+	res, err := s.Search(ctx, plan)
+	require.NoError(t, err)
+	require.Len(t, res.Hits, 1)
+	assert.Equal(t, items[0].Organization.ID(), res.Hits[0].Organization.ID())
+
+	// Keys of a later layout are refused by both.
+	require.NoError(t, c.Set(ctx, prefix+"layout", "3", 0).Err())
+	_, err = redisstore.New(ctx, c, opt)
+	require.ErrorIs(t, err, redisstore.ErrLayout)
+	require.ErrorIs(t, redisstore.Reindex(ctx, c, opt), redisstore.ErrLayout)
 }

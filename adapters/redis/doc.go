@@ -27,9 +27,9 @@
 // sends the script conditioned on the version it read; when another change
 // came first it reads again and calls the function again.
 //
-// Fold keys, number digits and name trigrams are computed in Go (package
-// search) and passed to the script, which compares bytes only: Lua knows no
-// Unicode.
+// Fold keys, number digits and name trigrams (of characters) are computed
+// in Go (package search) and passed to the script, which compares bytes
+// only: Lua knows no Unicode.
 //
 // # Keys
 //
@@ -44,12 +44,15 @@
 //	zr zc zd sorted sets of "<reference | contract fold | digits>\x00<name fold>\x00<id>"
 //	zp       sorted set of "<digits prefix>\x00<name fold>\x00<id>", one member for
 //	         each proper prefix of 3 or more digits of the organization's numbers
-//	g:<trigram>   sorted set of "<name fold>\x00<id>" of names holding the 3 bytes
+//	g:<trigram>   sorted set of "<name fold>\x00<id>" of names holding the 3 characters
 //	s:<status> m:<managed by> t:<tag fold>   sets of ids, for filters
 //	ev       stream: the provider's event feed; entry ids are event cursors
 //	e        hash: stream id -> event (JSON), rewritten erased on delete
 //	oe       hash: organization id -> its stream ids
 //	i iz     idempotency keys: hash and expiry sorted set
+//
+// and one key without a hash tag, the prefix followed by "layout": the
+// version of this layout.
 //
 // Members of the name and trigram sets order by name fold key, then id:
 // result order, and so do the members of zp under one digits prefix.
@@ -89,7 +92,15 @@
 // A search that asks for a count reads candidates into Go instead, decides
 // every hit with Terms.Match there and counts up to search.CountCap; its
 // cost grows with the number of matches.
-
+//
+// # Upgrading from layout 1
+//
+// Releases before the layout key indexed name trigrams of 3 bytes. New
+// refuses keys written that way with ErrLayout, since substring search would
+// miss names outside ASCII. Stop every process of the earlier release, run
+// Reindex once (it moves each organization's trigram entries, one provider
+// at a time, and can be run again if it stops), then open the Store.
+//
 // # Durability and memory
 //
 // Redis is the primary store here, so configure persistence: AOF

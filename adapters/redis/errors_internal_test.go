@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"unicode/utf8"
 
 	goredis "github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
@@ -61,10 +62,38 @@ func TestMetaRoundTrip(t *testing.T) {
 	assert.ErrorIs(t, err, errBadMeta)
 }
 
-func TestTrigramsAreBytes(t *testing.T) {
+func TestTrigramsAreCharacters(t *testing.T) {
 	assert.Nil(t, trigrams("ab"))
+	assert.Nil(t, trigrams("aß"), "two characters, three bytes")
 	assert.Equal(t, []string{"aaa"}, trigrams("aaaa"))
-	// "ß" is two bytes; every 3-byte window counts, as substring search
-	// compares bytes.
-	assert.Equal(t, []string{"aß", "ßb"}, trigrams("aßb"))
+	assert.Equal(t, []string{"aßb", "ßbc"}, trigrams("aßbc"))
+	assert.Equal(t, []string{"株式会", "式会社"}, trigrams("株式会社"))
+	// Layout 1's trigrams, which Reindex removes, were of bytes: a
+	// Japanese character was one of them.
+	assert.Equal(t, []string{"aß", "ßb"}, byteTrigrams("aßb"))
+	assert.Contains(t, byteTrigrams("株式会社"), "式")
+}
+
+// Every substring of at least three characters of a name holds only
+// trigrams of that name, so the trigram sets of a text never miss a name
+// that holds it.
+func FuzzTrigramsOfSubstring(f *testing.F) {
+	f.Add("株式会社ヒコ", 3, 6)
+	f.Add("aßbc d", 0, 4)
+	f.Fuzz(func(t *testing.T, name string, i, j int) {
+		if !utf8.ValidString(name) {
+			return
+		}
+		rs := []rune(name)
+		if i < 0 || j > len(rs) || j-i < 3 {
+			return
+		}
+		sub := string(rs[i:j])
+		all := trigrams(name)
+		gs := trigrams(sub)
+		require.NotEmpty(t, gs, "a text of 3 characters has a trigram")
+		for _, g := range gs {
+			require.Contains(t, all, g)
+		}
+	})
 }

@@ -1,5 +1,11 @@
 package redis
 
+import (
+	"context"
+
+	goredis "github.com/redis/go-redis/v9"
+)
+
 // SetSearchTuning makes pageScript weigh walking the name set against
 // reading candidates with ratio r (0: walk whenever there are candidates;
 // very large: never walk), read batch members at a time, give a walk slack
@@ -16,4 +22,22 @@ func SetSearchTuning(s *Store, r float64, batch int, slack float64) {
 	if r == 0 {
 		s.tuning.preLimit = 0
 	}
+}
+
+// GlobEscape escapes a key prefix for SCAN's MATCH.
+var GlobEscape = globEscape
+
+// Downgrade turns the keys under prefix back into index layout 1, as an
+// earlier orgkit wrote them: byte trigrams and no layout key.
+func Downgrade(ctx context.Context, c goredis.UniversalClient, prefix string) error {
+	metas, err := metaKeys(ctx, c, prefix, 0)
+	if err != nil {
+		return err
+	}
+	for _, k := range metas {
+		if err := regram(ctx, c, k, trigrams, byteTrigrams); err != nil {
+			return err
+		}
+	}
+	return c.Del(ctx, layoutKey(prefix)).Err()
 }

@@ -268,10 +268,35 @@ func (m meta) entries(ks keyspace, id string) []entry {
 	return e
 }
 
-// trigrams returns the distinct 3-byte substrings of a fold key. Bytes, not
-// runes: search matches substrings by bytes, and every 3-byte window of the
-// text is a window of a name that contains it.
+// trigrams returns the distinct runs of 3 characters of a fold key. A name
+// holding the text holds each of them: a valid UTF-8 text matches a valid
+// UTF-8 name only at character boundaries. Characters, not bytes, so that a
+// trigram of a Japanese or Cyrillic name is as rare as one of a Latin name
+// (a byte trigram is about one such character, which many names share).
 func trigrams(s string) []string {
+	offs := make([]int, 0, len(s)+1) // where each character starts, then the end
+	for i := range s {
+		offs = append(offs, i)
+	}
+	if len(offs) < 3 {
+		return nil
+	}
+	offs = append(offs, len(s))
+	seen := make(map[string]struct{}, len(offs)-3)
+	out := make([]string, 0, len(offs)-3)
+	for k := 0; k+3 < len(offs); k++ {
+		g := s[offs[k]:offs[k+3]]
+		if _, ok := seen[g]; !ok {
+			seen[g] = struct{}{}
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// byteTrigrams returns the distinct 3-byte substrings of a fold key: the
+// trigrams of layout 1, which Reindex removes.
+func byteTrigrams(s string) []string {
 	if len(s) < 3 {
 		return nil
 	}

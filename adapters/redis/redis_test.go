@@ -74,7 +74,7 @@ func keysOf(ctx context.Context, c goredis.UniversalClient, prefix string) ([]st
 	var mu sync.Mutex
 	var keys []string
 	scan := func(ctx context.Context, n goredis.UniversalClient) error {
-		it := n.Scan(ctx, 0, globEscape(prefix)+"*", 1000).Iterator()
+		it := n.Scan(ctx, 0, redisstore.GlobEscape(prefix)+"*", 1000).Iterator()
 		for it.Next(ctx) {
 			mu.Lock()
 			keys = append(keys, it.Val())
@@ -99,17 +99,6 @@ func deleteKeys(ctx context.Context, c goredis.UniversalClient, prefix string) e
 		}
 	}
 	return nil
-}
-
-func globEscape(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`*?[]\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 func TestConformance(t *testing.T) {

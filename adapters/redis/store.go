@@ -56,8 +56,9 @@ func AllowEvictingPolicy() Option { return func(s *Store) { s.allowEvict = true 
 // New returns a Store over client: a *redis.Client for a standalone server
 // or a *redis.ClusterClient for a cluster (go-redis's NewUniversalClient
 // returns either). It
-// checks each master's maxmemory-policy (see AllowEvictingPolicy) and loads
-// the script every change runs.
+// checks each master's maxmemory-policy (see AllowEvictingPolicy), checks
+// that the keys under the prefix are in the index layout this version reads
+// (see ErrLayout and Reindex), and loads the scripts.
 func New(ctx context.Context, client goredis.UniversalClient, opts ...Option) (*Store, error) {
 	s := &Store{c: client, prefix: DefaultKeyPrefix, tuning: defaultTuning}
 	for _, opt := range opts {
@@ -70,6 +71,9 @@ func New(ctx context.Context, client goredis.UniversalClient, opts ...Option) (*
 		if err := forEachMaster(ctx, client, checkPolicy); err != nil {
 			return nil, err
 		}
+	}
+	if err := checkLayout(ctx, client, s.prefix); err != nil {
+		return nil, err
 	}
 	for _, sc := range []*goredis.Script{applyScript, pageScript} {
 		if err := sc.Load(ctx, client).Err(); err != nil {
