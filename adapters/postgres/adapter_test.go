@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -288,16 +289,18 @@ func TestClosedStore(t *testing.T) {
 	require.ErrorIs(t, err, postgres.ErrClosed)
 }
 
-// recorder keeps the SQL text of every statement sent.
+// recorder keeps the SQL text and arguments of every statement sent.
 type recorder struct {
-	mu  sync.Mutex
-	sql []string
+	mu   sync.Mutex
+	sql  []string
+	args []any
 }
 
 func (r *recorder) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.sql = append(r.sql, d.SQL)
+	r.args = append(r.args, d.Args...)
 	return ctx
 }
 
@@ -310,6 +313,7 @@ func (r *recorder) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.Trace
 	defer r.mu.Unlock()
 	for _, q := range d.Batch.QueuedQueries {
 		r.sql = append(r.sql, q.SQL)
+		r.args = append(r.args, q.Arguments...)
 	}
 	return ctx
 }
@@ -366,6 +370,49 @@ func TestUserBytesOnlyTravelAsArguments(t *testing.T) {
 	for _, sql := range rec.sql {
 		assert.NotContains(t, sql, marker)
 	}
+}
+
+// TestIDsTravelAsPgUUID checks that no statement of any operation carries
+// a uuid.UUID argument: pgx encodes one through its driver.Valuer, as text
+// that fails a binary encode and is parsed again, at about 20 allocations
+// an id.
+func TestIDsTravelAsPgUUID(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rec := &recorder{}
+	st := newStore(t, newPool(t, rec))
+	b := storetest.Setup(t, func(*testing.T) org.Store { return st })
+	in := storetest.ProviderInput("Uuid Args Ltd")
+	in.CustomerReference, in.ExternalContract = "UA-1", "UC-1"
+	in.Numbers = []string{storetest.Number()}
+	o := b.MustCreate(t, b.Staff1, in)
+	name := "Uuid Args Renamed"
+	_, err := b.Service.Update(ctx, b.Staff1, o.ID(), org.Update{Name: &name})
+	require.NoError(t, err)
+	_, err = b.Service.Get(ctx, b.Staff1, o.ID())
+	require.NoError(t, err)
+	for _, q := range []string{o.ID().String(), o.Numbers()[0], "ua-1", "uc-1", "uuid args", "args ren", "uui"} {
+		for _, count := range []bool{false, true} {
+			res, err := b.Service.Search(ctx, b.Staff1, org.SearchQuery{Text: q, Count: count})
+			require.NoError(t, err, q)
+			require.Len(t, res.Hits, 1, q)
+		}
+	}
+	_, err = b.Service.Events(ctx, b.Staff1, org.EventQuery{OrganizationID: o.ID()})
+	require.NoError(t, err)
+	require.NoError(t, b.Service.Delete(ctx, b.Staff1, o.ID()))
+
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	var ids int
+	for _, a := range rec.args {
+		_, isUUID := a.(uuid.UUID)
+		require.False(t, isUUID, "argument %v is a uuid.UUID", a)
+		if _, ok := a.(pgtype.UUID); ok {
+			ids++
+		}
+	}
+	assert.Greater(t, ids, 20)
 }
 
 func TestImportKeepsDuplicateOutOfTheBatch(t *testing.T) {

@@ -8,8 +8,10 @@ import (
 	"time"
 
 	sq "github.com/Masterminds/squirrel"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/orgkit/orgkit/org"
@@ -233,7 +235,22 @@ func build(stmt sq.Sqlizer) (string, []any, error) {
 	if err != nil {
 		return "", nil, fmt.Errorf("postgres: build statement: %w", err)
 	}
-	return sql, args, nil
+	return sql, encodable(args), nil
+}
+
+// encodable replaces every uuid.UUID among values with a pgtype.UUID, in
+// place, and returns values. pgx has no encode plan of its own for
+// uuid.UUID: it calls its driver.Valuer, which renders the id as text, fails
+// to encode the text as a binary uuid (formatting an error on the way) and
+// parses it back. That cost about 5 µs and 20 allocations per id, and most
+// statements carry the provider id several times.
+func encodable(values []any) []any {
+	for i, v := range values {
+		if u, ok := v.(uuid.UUID); ok {
+			values[i] = pgtype.UUID{Bytes: u, Valid: true}
+		}
+	}
+	return values
 }
 
 // inTx runs fn in a transaction (a savepoint inside a caller's), commits

@@ -72,7 +72,7 @@ func (t *template) args(p *params) ([]any, error) {
 		}
 		args[i] = p.vals[n]
 	}
-	return args, nil
+	return encodable(args), nil
 }
 
 // shape holds what the text of a generic sources statement depends on,

@@ -481,9 +481,9 @@ func (s *Store) Import(ctx context.Context, items []org.Imported) error {
 		if err != nil {
 			return err
 		}
-		orgs = append(orgs, row.values())
+		orgs = append(orgs, encodable(row.values()))
 		for i, d := range row.digits {
-			numbers = append(numbers, []any{row.providerID, d, row.numbers[i], row.id, row.nameFold})
+			numbers = append(numbers, encodable([]any{row.providerID, d, row.numbers[i], row.id, row.nameFold}))
 		}
 		doc, err := encodeEvent(it.Event)
 		if err != nil {
@@ -516,6 +516,7 @@ func (s *Store) Import(ctx context.Context, items []org.Imported) error {
 			pid := row[0].(uuid.UUID)
 			row[5] = next[pid]
 			next[pid]++
+			encodable(row)
 		}
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{s.cfg.schema, "events"},
 			[]string{"provider_id", "organization_id", "version", "id", "doc", "position"}, pgx.CopyFromRows(events))
