@@ -72,6 +72,10 @@ func (a keysetAfter) pred(name, id string) sq.Sqlizer {
 	return sq.Expr("("+name+", "+id+") > (?, ?)", a.name, a.id)
 }
 
+// substringMatch is how every substring hit matches: names are the only
+// key searched by substring.
+var substringMatch = search.Match{Tier: search.TierSubstring, Field: search.FieldName}
+
 // matcher returns the predicates of t. With p set, its values are p's
 // slots, for a statement template; p must be nil for any other statement.
 func (s *Store) matcher(pid uuid.UUID, t search.Terms, p *params) matcher {
@@ -154,7 +158,7 @@ func (s *Store) matcher(pid uuid.UUID, t search.Terms, p *params) matcher {
 	mt.cands[len(mt.cands)-1].key = "o.external_contract_fold"
 	add(search.TierPrefix, search.FieldName, after("o.name_fold", f), nil)
 	if t.Substring() {
-		add(search.TierSubstring, search.FieldName, sq.Expr("strpos(o.name_fold, ?) > 0", p.arg(f)), substring(p, f))
+		add(substringMatch.Tier, substringMatch.Field, sq.Expr("strpos(o.name_fold, ?) > 0", p.arg(f)), substring(p, f))
 	}
 
 	// Counting needs each key once, whatever the tier.
@@ -190,19 +194,33 @@ func (s *Store) Search(ctx context.Context, plan search.Plan) (org.SearchResult,
 	if plan.Terms.ID != "" && !s.cfg.generalSearch {
 		return s.searchID(ctx, pid, plan, filter)
 	}
-	mt := s.matcher(pid, plan.Terms, nil)
+	// The matcher serves every statement but a generic plan's, which builds
+	// its own with slots: a search answered on a generic plan needs it only
+	// for a count or a fallback.
+	var built *matcher
+	lazy := func() matcher {
+		if built == nil {
+			m := s.matcher(pid, plan.Terms, nil)
+			built = &m
+		}
+		return *built
+	}
 	var res org.SearchResult
 	want := plan.Limit + 1
 	if t := plan.Terms; !s.cfg.generalSearch && !t.Empty() && (plan.After == nil || plan.After.Tier < search.TierSubstring) {
-		hits, ok, err := s.searchSources(ctx, pid, plan, afterID, mt, filter, want)
+		hits, ok, err := s.searchSources(ctx, pid, plan, afterID, lazy, filter, want)
 		if err != nil {
 			return org.SearchResult{}, err
 		}
 		if ok {
 			res.Hits = hits
-			return s.withCount(ctx, pid, plan, mt, filter, res)
+			if !plan.Count {
+				return res, nil
+			}
+			return s.withCount(ctx, pid, plan, lazy(), filter, res)
 		}
 	}
+	mt := lazy()
 	var branches []branch
 	for _, tier := range []search.Tier{search.TierExact, search.TierPrefix, search.TierSubstring} {
 		if plan.After != nil && tier < plan.After.Tier {

@@ -45,8 +45,8 @@ type sourceRow struct {
 // rows it read do not prove which those are (a source that was cut short
 // lost rows to better tiers); then the caller runs the general statement.
 // afterID is the id of the plan's cursor, parsed.
-func (s *Store) searchSources(ctx context.Context, pid uuid.UUID, plan search.Plan, afterID uuid.UUID, mt matcher, filter sq.Sqlizer, want int) ([]org.Hit, bool, error) {
-	if pool, ok := s.genericPool(plan, mt.terms, filter); ok {
+func (s *Store) searchSources(ctx context.Context, pid uuid.UUID, plan search.Plan, afterID uuid.UUID, mt func() matcher, filter sq.Sqlizer, want int) ([]org.Hit, bool, error) {
+	if pool, ok := s.genericPool(plan, plan.Terms, filter); ok {
 		hits, ok, err := s.runSources(ctx, pool, pid, plan, afterID, mt, filter, want)
 		if !errors.Is(err, errWideKeyPrefix) {
 			return hits, ok, err
@@ -129,11 +129,13 @@ func rareText(t search.Terms) bool {
 // runSources runs the sources statement, on a generic plan through pool
 // when pool is not nil, and ranks its rows. On a generic plan it returns
 // errWideKeyPrefix when a reference or contract prefix was cut short.
-func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, plan search.Plan, afterID uuid.UUID, mt matcher, filter sq.Sqlizer, want int) ([]org.Hit, bool, error) {
+//
+// mt returns the search's matcher, built on the first call: a generic plan
+// builds its own.
+func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, plan search.Plan, afterID uuid.UUID, mt func() matcher, filter sq.Sqlizer, want int) ([]org.Hit, bool, error) {
 	var (
 		all   []sourceRow
 		tiers []search.Tier
-		sub   = mt.substring()
 		err   error
 	)
 	if pool != nil {
@@ -145,7 +147,7 @@ func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, pla
 		all, err = querySourcesGeneric(ctx, pool, sql, args)
 	} else {
 		var stmt sq.Sqlizer
-		if stmt, tiers = s.sourcesStatement(pid, plan, afterID, mt, filter, want, false); stmt == nil {
+		if stmt, tiers = s.sourcesStatement(pid, plan, afterID, mt(), filter, want, false); stmt == nil {
 			return nil, false, nil
 		}
 		all, err = s.querySources(ctx, stmt)
@@ -167,7 +169,7 @@ func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, pla
 		rows = append(rows, r)
 		ids[r.keys.ID] = true
 	}
-	ranked, ok := rankSources(plan, mt.terms, rows, tiers, limit, want)
+	ranked, ok := rankSources(plan, plan.Terms, rows, tiers, limit, want)
 	if !ok {
 		return nil, false, nil
 	}
@@ -179,11 +181,13 @@ func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, pla
 		}
 		hits[i] = org.Hit{Organization: o, Match: h.Match}
 	}
-	if len(hits) == want || sub == nil {
+	// The matcher has a substring source exactly when the terms do.
+	if len(hits) == want || !plan.Terms.Substring() {
 		return hits, true, nil
 	}
 	if len(ids) >= want { // the substring part did not run: run it now
-		more, err := s.substrings(ctx, pid, mt, *sub, filter, want-len(hits))
+		m := mt()
+		more, err := s.substrings(ctx, pid, m, *m.substring(), filter, want-len(hits))
 		if err != nil {
 			return nil, false, err
 		}
@@ -199,7 +203,7 @@ func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, pla
 		if err != nil {
 			return nil, false, err
 		}
-		hits = append(hits, org.Hit{Organization: o, Match: sub.m})
+		hits = append(hits, org.Hit{Organization: o, Match: substringMatch})
 	}
 	return hits, true, nil
 }
