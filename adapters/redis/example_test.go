@@ -2,6 +2,7 @@ package redis_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 
@@ -54,4 +55,25 @@ func ExampleNew_cluster() {
 		log.Fatal(err) // for example ErrEvictingPolicy
 	}
 	_ = store
+}
+
+// Upgrading keys written by an orgkit that indexed byte trigrams: New
+// refuses them with ErrLayout until Reindex has moved them, once, with
+// every process of the earlier version stopped.
+func ExampleReindex() {
+	ctx := context.Background()
+	client := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:6379"})
+	defer client.Close()
+
+	store, err := orgredis.New(ctx, client, orgredis.WithKeyPrefix("sales:"))
+	if errors.Is(err, orgredis.ErrLayout) {
+		if err := orgredis.Reindex(ctx, client, orgredis.WithKeyPrefix("sales:")); err != nil {
+			log.Fatal(err)
+		}
+		store, err = orgredis.New(ctx, client, orgredis.WithKeyPrefix("sales:"))
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer store.Close()
 }
