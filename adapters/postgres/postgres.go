@@ -243,8 +243,9 @@ func build(stmt sq.Sqlizer) (string, []any, error) {
 // uuid.UUID: it calls its driver.Valuer, which renders the id as text, fails
 // to encode the text as a binary uuid (formatting an error on the way) and
 // parses it back. That cost about 5 µs and 20 allocations per id, and most
-// statements carry the provider id several times. Those share one
-// converted value, since storing a pgtype.UUID in an interface allocates.
+// statements carry the provider id several times. An id equal to the last
+// one converted reuses its value: storing a pgtype.UUID in an interface
+// allocates.
 func encodable(values []any) []any {
 	var last uuid.UUID
 	var boxed any
