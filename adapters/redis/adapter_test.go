@@ -442,10 +442,10 @@ func TestNewRefusesEvictingPolicy(t *testing.T) {
 	require.Error(t, err)
 }
 
-// TestReindex writes organizations, turns their keys back into the layout
-// an earlier orgkit wrote (byte trigrams, no layout key), and checks that
-// New refuses them, that Reindex restores every key as this version writes
-// it, and that a second Reindex changes nothing.
+// TestReindex writes organizations, turns their keys back into each layout
+// an earlier orgkit wrote (1: byte trigrams, no layout key; 2: character
+// trigrams), and checks that New refuses them, that Reindex restores every
+// key as this version writes it, and that a second Reindex changes nothing.
 func TestReindex(t *testing.T) {
 	t.Run("Standalone", func(t *testing.T) { testReindex(t, standalone(t)) })
 	t.Run("Cluster", func(t *testing.T) {
@@ -472,18 +472,19 @@ func testReindex(t *testing.T, c goredis.UniversalClient) {
 	want := dump(t, c, prefix)
 	opt := redisstore.WithKeyPrefix(prefix)
 
-	require.NoError(t, redisstore.Downgrade(ctx, c, prefix))
-	old := dump(t, c, prefix)
-	require.NotEqual(t, want, old)
-	_, err := redisstore.New(ctx, c, opt)
-	require.ErrorIs(t, err, redisstore.ErrLayout)
+	for _, from := range []int{1, 2} {
+		require.NoError(t, redisstore.Downgrade(ctx, c, prefix, from))
+		require.NotEqual(t, want, dump(t, c, prefix), "layout %d", from)
+		_, err := redisstore.New(ctx, c, opt)
+		require.ErrorIs(t, err, redisstore.ErrLayout, "layout %d", from)
 
-	require.NoError(t, redisstore.Reindex(ctx, c, opt))
-	assert.Equal(t, want, dump(t, c, prefix))
-	require.NoError(t, redisstore.Reindex(ctx, c, opt))
-	assert.Equal(t, want, dump(t, c, prefix))
+		require.NoError(t, redisstore.Reindex(ctx, c, opt))
+		assert.Equal(t, want, dump(t, c, prefix), "from layout %d", from)
+		require.NoError(t, redisstore.Reindex(ctx, c, opt))
+		assert.Equal(t, want, dump(t, c, prefix), "from layout %d, again", from)
+	}
 
-	s, err = redisstore.New(ctx, c, opt)
+	s, err := redisstore.New(ctx, c, opt)
 	require.NoError(t, err)
 	p := items[0].Organization.ProviderID()
 	plan, err := search.Compile(p.String(), search.Query{Text: "会社ヒコ", Limit: 10})
@@ -494,7 +495,7 @@ func testReindex(t *testing.T, c goredis.UniversalClient) {
 	assert.Equal(t, items[0].Organization.ID(), res.Hits[0].Organization.ID())
 
 	// Keys of a later layout are refused by both.
-	require.NoError(t, c.Set(ctx, prefix+"layout", "3", 0).Err())
+	require.NoError(t, c.Set(ctx, prefix+"layout", "4", 0).Err())
 	_, err = redisstore.New(ctx, c, opt)
 	require.ErrorIs(t, err, redisstore.ErrLayout)
 	require.ErrorIs(t, redisstore.Reindex(ctx, c, opt), redisstore.ErrLayout)

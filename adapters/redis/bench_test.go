@@ -249,10 +249,9 @@ func newHandIndex(base string, o *org.Organization) handIndex {
 	}
 	name, rest, _ := strings.Cut(line, "\x00")
 	h.zsets[base+"zn"] = []string{name + "\x00" + id + "\x00" + rest}
-	for j := 0; j+3 <= len(k.Name); j++ {
-		g := base + "g:" + k.Name[j:j+3]
-		if len(h.zsets[g]) == 0 {
-			h.zsets[g] = []string{k.Name + "\x00" + id}
+	for _, n := range []int{3, 5} {
+		for _, r := range charRuns(k.Name, n) {
+			h.zsets[base+"g:"+r] = []string{k.Name + "\x00" + id}
 		}
 	}
 	h.sets = []string{base + "s:" + o.Status().String(), base + "m:" + o.ManagedBy().String()}
@@ -741,13 +740,28 @@ func (e *benchEnv) loadIDs(ctx context.Context, ids []string) error {
 	return nil
 }
 
-// substringBaseline intersects the trigram sorted sets, reads every candidate,
-// keeps the names that hold the text and sorts them by fold key and id.
+// charRuns returns the runs of n characters of s, repeats included.
+func charRuns(s string, n int) []string {
+	rs := []rune(s)
+	var out []string
+	for j := 0; j+n <= len(rs); j++ {
+		out = append(out, string(rs[j:j+n]))
+	}
+	return out
+}
+
+// substringBaseline intersects the sorted sets of the text's runs of 5
+// characters (of 3 when it is shorter), reads every candidate, keeps the
+// names that hold the text and sorts them by fold key and id.
 func substringBaseline(ctx context.Context, e *benchEnv, q datagen.Query) error {
 	fold := search.Fold(q.Text)
+	runs := charRuns(fold, 5)
+	if len(runs) == 0 {
+		runs = charRuns(fold, 3)
+	}
 	var keys []string
-	for j := 0; j+3 <= len(fold); j++ {
-		keys = append(keys, e.keys()+"g:"+fold[j:j+3])
+	for _, r := range runs {
+		keys = append(keys, e.keys()+"g:"+r)
 	}
 	ms, err := e.c.ZInter(ctx, &goredis.ZStore{Keys: keys}).Result()
 	if err != nil || len(ms) == 0 {

@@ -27,7 +27,7 @@
 // sends the script conditioned on the version it read; when another change
 // came first it reads again and calls the function again.
 //
-// Fold keys, number digits and name trigrams (of characters) are computed
+// Fold keys, number digits and name grams (runs of characters) are computed
 // in Go (package search) and passed to the script, which compares bytes
 // only: Lua knows no Unicode.
 //
@@ -44,7 +44,7 @@
 //	zr zc zd sorted sets of "<reference | contract fold | digits>\x00<name fold>\x00<id>"
 //	zp       sorted set of "<digits prefix>\x00<name fold>\x00<id>", one member for
 //	         each proper prefix of 3 or more digits of the organization's numbers
-//	g:<trigram>   sorted set of "<name fold>\x00<id>" of names holding the 3 characters
+//	g:<gram> sorted set of "<name fold>\x00<id>" of names holding the run of 3 or 5 characters
 //	s:<status> m:<managed by> t:<tag fold>   sets of ids, for filters
 //	ev       stream: the provider's event feed; entry ids are event cursors
 //	e        hash: stream id -> event (JSON), rewritten erased on delete
@@ -54,7 +54,7 @@
 // and one key without a hash tag, the prefix followed by "layout": the
 // version of this layout.
 //
-// Members of the name and trigram sets order by name fold key, then id:
+// Members of the name and gram sets order by name fold key, then id:
 // result order, and so do the members of zp under one digits prefix.
 // Name-set members carry every search key, and the other sorted sets carry
 // the name, so that search can place and match an organization from the
@@ -80,9 +80,12 @@
 // script reads few candidates and walks when many match; the cost is
 // highest, about the square root of page × organizations steps, when a
 // query matches that many. Name substrings walk the smallest of the text's
-// trigram sets, in result order too, or read the trigram sets' intersection
-// (ZINTER, counted with ZINTERCARD) when it is small, so their cost follows
-// the rarest trigram rather than the provider's size.
+// gram sets, in result order too, or read the intersection of the three
+// smallest (ZINTER, counted with ZINTERCARD) when it is small, so their
+// cost follows the rarest gram rather than the provider's size. A text of 5
+// characters or more is looked up by its runs of 5 characters, which few
+// names share even where every run of 3 is common ("e h", "ltd"); shorter
+// texts by their runs of 3.
 //
 // The script compares bytes (its own comparison, not Lua's, which follows
 // the server's locale) and applies the rules of search.Terms.Match to fold
@@ -93,13 +96,15 @@
 // every hit with Terms.Match there and counts up to search.CountCap; its
 // cost grows with the number of matches.
 //
-// # Upgrading from layout 1
+// # Upgrading from an earlier layout
 //
-// Releases before the layout key indexed name trigrams of 3 bytes. New
-// refuses keys written that way with ErrLayout, since substring search would
-// miss names outside ASCII. Stop every process of the earlier release, run
-// Reindex once (it moves each organization's trigram entries, one provider
-// at a time, and can be run again if it stops), then open the Store.
+// The layout key records how names are indexed: layout 1 (releases before
+// the key) by runs of 3 bytes, layout 2 by runs of 3 characters, layout 3
+// (this release) by runs of 3 and of 5 characters. New refuses keys of an
+// earlier layout with ErrLayout, since substring search would miss names.
+// Stop every process of the earlier release, run Reindex once (it adds and
+// removes each organization's gram entries, one provider at a time, and can
+// be run again if it stops), then open the Store.
 //
 // # Durability and memory
 //

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -62,24 +64,33 @@ func TestMetaRoundTrip(t *testing.T) {
 	assert.ErrorIs(t, err, errBadMeta)
 }
 
-func TestTrigramsAreCharacters(t *testing.T) {
-	assert.Nil(t, trigrams("ab"))
-	assert.Nil(t, trigrams("aß"), "two characters, three bytes")
+func TestGramsAreCharacters(t *testing.T) {
+	assert.Empty(t, trigrams("ab"))
+	assert.Empty(t, trigrams("aß"), "two characters, three bytes")
 	assert.Equal(t, []string{"aaa"}, trigrams("aaaa"))
 	assert.Equal(t, []string{"aßb", "ßbc"}, trigrams("aßbc"))
 	assert.Equal(t, []string{"株式会", "式会社"}, trigrams("株式会社"))
+	// Layout 3 adds runs of 5 characters.
+	assert.Equal(t, []string{"aaa"}, grams("aaaa"))
+	assert.Equal(t, []string{"株式会", "式会社", "会社ヒ", "株式会社ヒ"}, grams("株式会社ヒ"))
+	assert.Equal(t, []string{"acm", "cme", "me ", "e l", " lt", "ltd", "acme ", "cme l", "me lt", "e ltd"}, grams("acme ltd"))
+	// Search intersects a text's longest grams.
+	assert.Equal(t, []string{"株式会", "式会社"}, textGrams("株式会社"))
+	assert.Equal(t, []string{"株式会社ヒ"}, textGrams("株式会社ヒ"))
 	// Layout 1's trigrams, which Reindex removes, were of bytes: a
 	// Japanese character was one of them.
 	assert.Equal(t, []string{"aß", "ßb"}, byteTrigrams("aßb"))
 	assert.Contains(t, byteTrigrams("株式会社"), "式")
 }
 
-// Every substring of at least three characters of a name holds only
-// trigrams of that name, so the trigram sets of a text never miss a name
-// that holds it.
-func FuzzTrigramsOfSubstring(f *testing.F) {
+// Every substring of at least three characters of a name holds only grams
+// of that name, so the gram sets of a text never miss a name that holds
+// it. And each trigram of the text lies inside one of the grams search
+// intersects, so that set is no larger than the trigram's.
+func FuzzGramsOfSubstring(f *testing.F) {
 	f.Add("株式会社ヒコ", 3, 6)
 	f.Add("aßbc d", 0, 4)
+	f.Add("acme holdings ltd", 2, 12)
 	f.Fuzz(func(t *testing.T, name string, i, j int) {
 		if !utf8.ValidString(name) {
 			return
@@ -89,11 +100,15 @@ func FuzzTrigramsOfSubstring(f *testing.F) {
 			return
 		}
 		sub := string(rs[i:j])
-		all := trigrams(name)
-		gs := trigrams(sub)
+		all := grams(name)
+		gs := textGrams(sub)
 		require.NotEmpty(t, gs, "a text of 3 characters has a trigram")
 		for _, g := range gs {
 			require.Contains(t, all, g)
+		}
+		for _, tri := range trigrams(sub) {
+			require.True(t, slices.ContainsFunc(gs, func(g string) bool { return strings.Contains(g, tri) }),
+				"trigram %q of %q is in none of %q", tri, sub, gs)
 		}
 	})
 }

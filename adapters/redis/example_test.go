@@ -57,9 +57,9 @@ func ExampleNew_cluster() {
 	_ = store
 }
 
-// Upgrading keys written by an orgkit that indexed byte trigrams: New
-// refuses them with ErrLayout until Reindex has moved them, once, with
-// every process of the earlier version stopped.
+// Upgrading keys written by an orgkit that indexed names in an earlier
+// layout: New refuses them with ErrLayout until Reindex has moved them,
+// once, with every process of the earlier version stopped.
 func ExampleReindex() {
 	ctx := context.Background()
 	client := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:6379"})

@@ -27,17 +27,21 @@ func SetSearchTuning(s *Store, r float64, batch int, slack float64) {
 // GlobEscape escapes a key prefix for SCAN's MATCH.
 var GlobEscape = globEscape
 
-// Downgrade turns the keys under prefix back into index layout 1, as an
-// earlier orgkit wrote them: byte trigrams and no layout key.
-func Downgrade(ctx context.Context, c goredis.UniversalClient, prefix string) error {
+// Downgrade turns the keys under prefix back into an earlier index layout,
+// as an earlier orgkit wrote them: layout 1 (byte trigrams, no layout key)
+// or 2 (character trigrams).
+func Downgrade(ctx context.Context, c goredis.UniversalClient, prefix string, to int) error {
 	metas, err := metaKeys(ctx, c, prefix, 0)
 	if err != nil {
 		return err
 	}
 	for _, k := range metas {
-		if err := regram(ctx, c, k, trigrams, byteTrigrams); err != nil {
+		if err := regram(ctx, c, k, grams, layoutGrams[to]); err != nil {
 			return err
 		}
 	}
-	return c.Del(ctx, layoutKey(prefix)).Err()
+	if to == 1 {
+		return c.Del(ctx, layoutKey(prefix)).Err()
+	}
+	return c.Set(ctx, layoutKey(prefix), to, 0).Err()
 }

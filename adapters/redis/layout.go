@@ -14,13 +14,18 @@ import (
 
 // layout is the version of the index layout this package writes and reads.
 //
-//	1  name trigrams of 3 bytes (no layout key was written)
-//	2  name trigrams of 3 characters
+//	1  name grams: runs of 3 bytes (no layout key was written)
+//	2  name grams: runs of 3 characters
+//	3  name grams: runs of 3 and of 5 characters
 //
-// Only trigram sets differ between them, and only for names with a
-// character outside ASCII: a trigram of three ASCII characters is the same
-// key in both.
-const layout = 2
+// Only gram sets differ between them. A run of three ASCII characters is
+// the same key in all three; a run of 3 bytes that is not one is never a
+// run of 3 or 5 characters, so every layout's keys can be told apart.
+const layout = 3
+
+// layoutGrams returns the name grams of each layout this version can
+// reindex from, and of its own.
+var layoutGrams = map[int]func(string) []string{1: byteTrigrams, 2: trigrams, layout: grams}
 
 // ErrLayout is returned by New when the keys under its prefix were written
 // in an index layout that this version does not read: an earlier one, which
@@ -125,15 +130,15 @@ func globEscape(s string) string {
 // reindexBatch is how many organizations Reindex rewrites per transaction.
 const reindexBatch = 500
 
-// Reindex rewrites the name trigram sets of every organization under the
+// Reindex rewrites the name gram sets of every organization under the
 // prefix (DefaultKeyPrefix, or WithKeyPrefix among opts) from an earlier
 // layout into the one this version reads, then records the layout, so that
 // New accepts the keys again. Organizations, their other index entries and
 // their events are left as they are.
 //
-// Run it once after upgrading from an orgkit that wrote layout 1, with every
-// process of the earlier version stopped (they would go on writing the old
-// trigrams) and before opening a Store. It works one provider at a time,
+// Run it once after upgrading from an orgkit that wrote an earlier layout,
+// with every process of the earlier version stopped (they would go on
+// writing the old grams) and before opening a Store. It works one provider at a time,
 // reindexBatch organizations per MULTI/EXEC; if it stops part way, run it
 // again: each step removes what is left of the old entries and adds what is
 // missing of the new, so a second run finishes the first. It does nothing
@@ -157,7 +162,7 @@ func Reindex(ctx context.Context, client goredis.UniversalClient, opts ...Option
 		return err
 	}
 	for _, k := range metas {
-		if err := regram(ctx, client, k, byteTrigrams, trigrams); err != nil {
+		if err := regram(ctx, client, k, layoutGrams[n], grams); err != nil {
 			return err
 		}
 	}
@@ -167,8 +172,8 @@ func Reindex(ctx context.Context, client goredis.UniversalClient, opts ...Option
 	return nil
 }
 
-// regram moves the organizations of one meta hash from the trigram sets of
-// one layout (from) to those of another (to).
+// regram moves the organizations of one meta hash from the gram sets of one
+// layout (from) to those of another (to).
 func regram(ctx context.Context, c goredis.UniversalClient, metaKey string, from, to func(string) []string) error {
 	ks := keyspace{base: strings.TrimSuffix(metaKey, "k")}
 	it := c.HScan(ctx, metaKey, 0, "", reindexBatch).Iterator()
@@ -183,8 +188,8 @@ func regram(ctx context.Context, c goredis.UniversalClient, metaKey string, from
 				member := m.name + sep + b[0]
 				old, next := from(m.name), to(m.name)
 				// A batch is one transaction, so an organization is either
-				// wholly moved or not at all: the trigrams in both layouts
-				// (of ASCII characters) are in place either way.
+				// wholly moved or not at all: the grams common to both
+				// layouts are in place either way.
 				for _, g := range old {
 					if !slices.Contains(next, g) {
 						p.ZRem(ctx, ks.gram(g), member)

@@ -21,7 +21,7 @@ import (
 //     contract, digits and name sets; the prefix ranges of the reference
 //     and contract sets, and of the name and digit-prefix sets as far as
 //     the page needs, since those are in result order; the intersection of
-//     the three smallest trigram sets of the text, each member then tested for
+//     the three smallest gram sets of the text, each member then tested for
 //     the whole text) and keeps the first ones in result order;
 //   - or walks the name set, which is in result order, and keeps each
 //     member whose keys (carried in the member) match at that tier, until
@@ -38,7 +38,7 @@ import (
 // against Terms.Match again.
 //
 // KEYS: name set, meta hash, organization hash, reference set, contract
-// set, digits set, digit-prefix set, then nf filter sets, then ng trigram
+// set, digits set, digit-prefix set, then nf filter sets, then ng gram
 // sets.
 // ARGV: fold, digits, substring ("1" or ""), limit+1, cursor tier (0: none),
 // cursor name, cursor id, nf, ng, the walk ratios for prefixes, substrings
@@ -168,7 +168,7 @@ local function keyed(m)
   local i = string.find(m, '\0', 1, true)
   return string.sub(m, i + 1, -38), string.sub(m, -36)
 end
--- nameID returns the name and id that start a name-set or trigram-set
+-- nameID returns the name and id that start a name-set or gram-set
 -- member.
 local function nameID(m)
   local i = string.find(m, '\0', 1, true)
@@ -338,8 +338,8 @@ else
   end
 
   -- Substring: the name holds the text elsewhere, so it holds every
-  -- trigram of the text. The trigram sets are in result order, like the
-  -- name set: walk the smallest from the cursor, or, when the trigrams'
+  -- gram of the text. The gram sets are in result order, like the name
+  -- set: walk the smallest from the cursor, or, when the grams'
   -- intersection is small, read it whole (ZINTER returns it in order).
   if sub and #hits < want then
     local k = want - #hits
@@ -370,7 +370,7 @@ else
       local f = metaKeys(id)
       if f and tierOf(f[1], f[2], f[3], f, 4) == 3 and passes(id) then return name, id end
     end
-    -- The rarest trigram sets, smallest first. Intersecting the three
+    -- The rarest gram sets, smallest first. Intersecting the three
     -- smallest finds every name that holds all of them, and hit tests the
     -- whole text: the larger sets (a long name has some that hold most
     -- organizations) would cost more to probe than they leave out.
@@ -465,7 +465,7 @@ func (x *searcher) page() (org.SearchResult, error) {
 	keys = append(keys, x.filterKeys...)
 	var grams []string
 	if t.Substring() {
-		grams = trigrams(t.Fold)
+		grams = textGrams(t.Fold)
 		for _, g := range grams {
 			keys = append(keys, ks.gram(g))
 		}

@@ -13,7 +13,7 @@ import (
 // write, so a refused change writes nothing; once the checks pass, the
 // writes (plain commands on keys of one provider) cannot fail on valid
 // keys, so a change is stored whole. Go computes every key, fold key,
-// digit string and trigram; the script compares bytes only.
+// digit string and name gram; the script compares bytes only.
 //
 // ARGV is: the number of checks, the checks, the number of writes, the
 // writes. Key arguments are indexes into KEYS. Checks:

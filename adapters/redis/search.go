@@ -36,7 +36,7 @@ const (
 //     ZRANGEBYLEX on their sorted sets, read whole;
 //   - name prefix: ZRANGEBYLEX on the name set, already in result order,
 //     read only as far as the page and the count need;
-//   - name substring: ZINTER of the text's trigram sets, then checked;
+//   - name substring: ZINTER of the text's gram sets, then checked;
 //   - empty text: the name set in order, or a small filter set read whole.
 //
 // Either way hits and their order equal the memory store's.
@@ -462,9 +462,9 @@ func (x *searcher) pageShort(hits []cand) bool {
 
 // substrings returns the name substring matches that are not among the
 // organizations already found (seen, or streamed as name prefixes):
-// candidates from the intersection of the text's trigram sets, checked.
+// candidates from the intersection of the text's gram sets, checked.
 func (x *searcher) substrings(seen map[string]bool, stream []cand) ([]cand, error) {
-	gs := trigrams(x.plan.Terms.Fold)
+	gs := textGrams(x.plan.Terms.Fold)
 	keys := make([]string, len(gs))
 	for i, g := range gs {
 		keys[i] = x.ks.gram(g)
