@@ -36,7 +36,7 @@ func Downgrade(ctx context.Context, c goredis.UniversalClient, prefix string, to
 		return err
 	}
 	for _, k := range metas {
-		if err := regram(ctx, c, k, grams, layoutGrams[to]); err != nil {
+		if err := regram(ctx, c, k, grams, layoutGrams(to)); err != nil {
 			return err
 		}
 	}

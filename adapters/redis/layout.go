@@ -23,9 +23,19 @@ import (
 // run of 3 or 5 characters, so every layout's keys can be told apart.
 const layout = 3
 
-// layoutGrams returns the name grams of each layout this version can
-// reindex from, and of its own.
-var layoutGrams = map[int]func(string) []string{1: byteTrigrams, 2: trigrams, layout: grams}
+// layoutGrams returns how names were split into grams in layout n, for
+// the layouts this version can reindex from and its own.
+func layoutGrams(n int) func(string) []string {
+	switch n {
+	case 1:
+		return byteTrigrams
+	case 2:
+		return trigrams
+	case layout:
+		return grams
+	}
+	panic(fmt.Sprintf("redis: no grams for layout %d", n))
+}
 
 // ErrLayout is returned by New when the keys under its prefix were written
 // in an index layout that this version does not read: an earlier one, which
@@ -162,7 +172,7 @@ func Reindex(ctx context.Context, client goredis.UniversalClient, opts ...Option
 		return err
 	}
 	for _, k := range metas {
-		if err := regram(ctx, client, k, layoutGrams[n], grams); err != nil {
+		if err := regram(ctx, client, k, layoutGrams(n), grams); err != nil {
 			return err
 		}
 	}
