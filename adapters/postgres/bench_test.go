@@ -19,6 +19,7 @@ import (
 
 	"github.com/orgkit/orgkit/adapters/postgres"
 	"github.com/orgkit/orgkit/billing"
+	"github.com/orgkit/orgkit/internal/jsondoc"
 	"github.com/orgkit/orgkit/internal/testenv"
 	"github.com/orgkit/orgkit/org"
 	"github.com/orgkit/orgkit/ownership"
@@ -179,7 +180,7 @@ func loadBench() (*benchEnv, error) {
 	}
 	for _, d := range docs {
 		var s org.Snapshot
-		if err := json.Unmarshal(d, &s); err != nil {
+		if err := jsondoc.Unmarshal(d, &s); err != nil {
 			return nil, err
 		}
 		if len(s.Numbers) > 0 {
@@ -336,7 +337,7 @@ func interleave(b *testing.B, adapter, base func(i int) error) {
 
 func decodeOrg(doc []byte) (*org.Organization, error) {
 	var s org.Snapshot
-	if err := json.Unmarshal(doc, &s); err != nil {
+	if err := jsondoc.Unmarshal(doc, &s); err != nil {
 		return nil, err
 	}
 	return org.Rehydrate(s)
@@ -566,7 +567,7 @@ func newHandWriter(e *benchEnv) *handWriter {
 }
 
 func orgArgs(o *org.Organization) ([]any, error) {
-	doc, err := json.Marshal(o.Snapshot())
+	doc, err := jsondoc.Marshal(o.Snapshot())
 	if err != nil {
 		return nil, err
 	}
@@ -587,7 +588,7 @@ func (h *handWriter) create(ctx context.Context, o *org.Organization, ev org.Eve
 	if err != nil {
 		return err
 	}
-	evDoc, err := json.Marshal(ev)
+	evDoc, err := jsondoc.Marshal(ev)
 	if err != nil {
 		return err
 	}
@@ -636,7 +637,7 @@ func (h *handWriter) update(ctx context.Context, pid, id uuid.UUID, change func(
 	if err != nil {
 		return err
 	}
-	evDoc, err := json.Marshal(ev)
+	evDoc, err := jsondoc.Marshal(ev)
 	if err != nil {
 		return err
 	}
@@ -768,7 +769,7 @@ func BenchmarkImport(b *testing.B) {
 			for j, n := range it.Organization.Numbers() {
 				raw[i].numbers = append(raw[i].numbers, []any{it.Organization.ProviderID(), k.Numbers[j], n, it.Organization.ID(), k.Name})
 			}
-			doc, err := json.Marshal(it.Event)
+			doc, err := jsondoc.Marshal(it.Event)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -3,7 +3,6 @@ package postgres
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -14,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/orgkit/orgkit/internal/jsondoc"
 	"github.com/orgkit/orgkit/org"
 )
 
@@ -34,7 +34,7 @@ type orgRow struct {
 }
 
 func rowOf(o *org.Organization) (orgRow, error) {
-	doc, err := json.Marshal(o.Snapshot())
+	doc, err := jsondoc.Marshal(o.Snapshot())
 	if err != nil {
 		return orgRow{}, fmt.Errorf("postgres: encode organization %s: %w", o.ID(), err)
 	}
@@ -76,7 +76,7 @@ func decode(doc []byte) (*org.Organization, error) {
 
 func decodeSnapshot(doc []byte) (org.Snapshot, error) {
 	var snap org.Snapshot
-	if err := json.Unmarshal(doc, &snap); err != nil {
+	if err := jsondoc.Unmarshal(doc, &snap); err != nil {
 		return org.Snapshot{}, fmt.Errorf("postgres: decode organization: %w", err)
 	}
 	return snap, nil
@@ -85,14 +85,14 @@ func decodeSnapshot(doc []byte) (org.Snapshot, error) {
 // decodeEvent reads a stored event.
 func decodeEvent(doc []byte) (org.Event, error) {
 	var ev org.Event
-	if err := json.Unmarshal(doc, &ev); err != nil {
+	if err := jsondoc.Unmarshal(doc, &ev); err != nil {
 		return org.Event{}, fmt.Errorf("postgres: decode event: %w", err)
 	}
 	return ev, nil
 }
 
 func encodeEvent(ev org.Event) ([]byte, error) {
-	b, err := json.Marshal(ev)
+	b, err := jsondoc.Marshal(ev)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: encode event %s: %w", ev.ID, err)
 	}

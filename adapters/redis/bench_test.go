@@ -2,7 +2,6 @@ package redis_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -20,6 +19,7 @@ import (
 
 	redisstore "github.com/orgkit/orgkit/adapters/redis"
 	"github.com/orgkit/orgkit/datagen"
+	"github.com/orgkit/orgkit/internal/jsondoc"
 	"github.com/orgkit/orgkit/internal/testenv"
 	"github.com/orgkit/orgkit/org"
 	"github.com/orgkit/orgkit/ownership"
@@ -205,7 +205,7 @@ func (e *benchEnv) keys() (base string) { return e.prefix + "{p:" + e.provider.S
 
 func decodeSnapshot(v string) (org.Snapshot, error) {
 	var s org.Snapshot
-	err := json.Unmarshal([]byte(v), &s)
+	err := jsondoc.Unmarshal([]byte(v), &s)
 	return s, err
 }
 
@@ -393,13 +393,13 @@ func BenchmarkCreate(b *testing.B) {
 			i++
 			id := o.ID().String()
 			snap := o.Snapshot()
-			body, err := json.Marshal(snap)
+			body, err := jsondoc.Marshal(snap)
 			if err != nil {
 				return err
 			}
 			ev := org.Event{ID: uuid.New(), OrganizationID: o.ID(), ProviderID: e.provider, Version: 1,
 				Time: o.CreatedAt(), Type: org.EventCreated, After: &snap}
-			evBody, err := json.Marshal(ev)
+			evBody, err := jsondoc.Marshal(ev)
 			if err != nil {
 				return err
 			}
@@ -509,13 +509,13 @@ func (e *benchEnv) baselineUpdate(ctx context.Context, o *org.Organization, typ 
 	if err != nil {
 		return err
 	}
-	body, err := json.Marshal(next)
+	body, err := jsondoc.Marshal(next)
 	if err != nil {
 		return err
 	}
 	ev := org.Event{ID: uuid.New(), OrganizationID: o.ID(), ProviderID: e.provider,
 		Version: next.Version, Type: typ, Before: &cur, After: &next}
-	evBody, err := json.Marshal(ev)
+	evBody, err := jsondoc.Marshal(ev)
 	if err != nil {
 		return err
 	}

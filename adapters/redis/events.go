@@ -2,7 +2,6 @@ package redis
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/orgkit/orgkit/internal/jsondoc"
 	"github.com/orgkit/orgkit/org"
 )
 
@@ -105,7 +105,7 @@ func (s *Store) payloads(ctx context.Context, ks keyspace, sids []string) ([]org
 		if !ok {
 			return nil, fmt.Errorf("redis: event %s has no payload", sids[i])
 		}
-		if err := json.Unmarshal([]byte(str), &evs[i]); err != nil {
+		if err := jsondoc.Unmarshal([]byte(str), &evs[i]); err != nil {
 			return nil, fmt.Errorf("redis: decode event %s: %w", sids[i], err)
 		}
 	}
@@ -148,11 +148,11 @@ func (s *Store) Import(ctx context.Context, items []org.Imported) error {
 	for _, it := range items {
 		o := it.Organization
 		id := o.ID().String()
-		body, err := json.Marshal(o.Snapshot())
+		body, err := jsondoc.Marshal(o.Snapshot())
 		if err != nil {
 			return fmt.Errorf("redis: encode organization: %w", err)
 		}
-		ev, err := json.Marshal(it.Event)
+		ev, err := jsondoc.Marshal(it.Event)
 		if err != nil {
 			return fmt.Errorf("redis: encode event: %w", err)
 		}
@@ -193,7 +193,7 @@ func (s *Store) Walk(ctx context.Context, providerID uuid.UUID, v org.Visitor) e
 					continue // deleted since its batch was read
 				}
 				var snap org.Snapshot
-				if err := json.Unmarshal([]byte(str), &snap); err != nil {
+				if err := jsondoc.Unmarshal([]byte(str), &snap); err != nil {
 					return fmt.Errorf("redis: decode organization: %w", err)
 				}
 				if err := v.Organization(snap); err != nil {

@@ -2,7 +2,6 @@ package redis
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/orgkit/orgkit/internal/jsondoc"
 	"github.com/orgkit/orgkit/org"
 )
 
@@ -135,7 +135,7 @@ func (s *Store) Get(ctx context.Context, providerID, id uuid.UUID) (*org.Organiz
 
 func decodeOrg(b []byte) (*org.Organization, error) {
 	var snap org.Snapshot
-	if err := json.Unmarshal(b, &snap); err != nil {
+	if err := jsondoc.Unmarshal(b, &snap); err != nil {
 		return nil, fmt.Errorf("redis: decode organization: %w", err)
 	}
 	return org.Rehydrate(snap)
@@ -150,11 +150,11 @@ func (s *Store) Create(ctx context.Context, c org.Creation) (*org.Organization, 
 	o := c.Organization
 	ks := s.keyspace(o.ProviderID())
 	id := o.ID().String()
-	body, err := json.Marshal(o.Snapshot())
+	body, err := jsondoc.Marshal(o.Snapshot())
 	if err != nil {
 		return nil, fmt.Errorf("redis: encode organization: %w", err)
 	}
-	ev, err := json.Marshal(c.Event)
+	ev, err := jsondoc.Marshal(c.Event)
 	if err != nil {
 		return nil, fmt.Errorf("redis: encode event: %w", err)
 	}
@@ -254,11 +254,11 @@ func (s *Store) updateOnce(ctx context.Context, providerID, id uuid.UUID, fn org
 	if next == nil || next.ID() != id || next.ProviderID() != providerID || next.Version() != ch.Event.Version {
 		return nil, fmt.Errorf("redis: change does not hold organization %s at version %d", id, ch.Event.Version)
 	}
-	nb, err := json.Marshal(next.Snapshot())
+	nb, err := jsondoc.Marshal(next.Snapshot())
 	if err != nil {
 		return nil, fmt.Errorf("redis: encode organization: %w", err)
 	}
-	ev, err := json.Marshal(ch.Event)
+	ev, err := jsondoc.Marshal(ch.Event)
 	if err != nil {
 		return nil, fmt.Errorf("redis: encode event: %w", err)
 	}
@@ -307,17 +307,17 @@ func (s *Store) delete(ctx context.Context, ks keyspace, id string, old meta, la
 				return fmt.Errorf("redis: event %s of organization %s has no payload", sids[i], id)
 			}
 			var ev org.Event
-			if err := json.Unmarshal([]byte(str), &ev); err != nil {
+			if err := jsondoc.Unmarshal([]byte(str), &ev); err != nil {
 				return fmt.Errorf("redis: decode event: %w", err)
 			}
-			red, err := json.Marshal(ev.Redacted())
+			red, err := jsondoc.Marshal(ev.Redacted())
 			if err != nil {
 				return fmt.Errorf("redis: encode event: %w", err)
 			}
 			p.write("HSET", ks.payloads(), sids[i], red)
 		}
 	}
-	ev, err := json.Marshal(last.Redacted())
+	ev, err := jsondoc.Marshal(last.Redacted())
 	if err != nil {
 		return fmt.Errorf("redis: encode event: %w", err)
 	}
