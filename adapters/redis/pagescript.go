@@ -251,8 +251,9 @@ else
     if not counts[key] then counts[key] = redis.call('ZLEXCOUNT', key, '[' .. p, '(' .. p .. '\255') end
     return counts[key]
   end
-  -- Exact: every candidate is read; the set is also needed to leave these
-  -- organizations out of the lower tiers.
+  -- Exact: every candidate is read, but for names past a full page; the
+  -- set is also needed to leave these organizations out of the lower
+  -- tiers.
   local exact = {}
   do
     local t = top(want)
@@ -268,8 +269,29 @@ else
     range(zr, fold, 2)
     range(zc, fold, 2)
     range(zd, digits, 2)
-    range(zn, fold, 1)
-    if aT <= 1 then take(1, t.buf) end
+    if aT <= 1 then
+      -- Names equal to the text come in result order: once want of them
+      -- are offered, the later ones cannot make the page, and the page is
+      -- full, so no lower tier needs their ids.
+      local start, stop, offered = '[' .. fold .. '\0', '(' .. fold .. '\1', 0
+      while true do
+        local n = nf == 0 and math.min(batch, want - offered + 4) or batch
+        local ms = redis.call('ZRANGEBYLEX', zn, start, stop, 'LIMIT', 0, n)
+        for _, m in ipairs(ms) do
+          local name, id = nameID(m)
+          exact[id] = true
+          if afterCursor(1, name, id) and passes(id) then
+            t.offer(name, id)
+            offered = offered + 1
+          end
+        end
+        if #ms < n or offered >= want then break end
+        start = '(' .. ms[#ms]
+      end
+      take(1, t.buf)
+    else
+      range(zn, fold, 1)
+    end
   end
 
   -- Prefix: a key starts with the text. A member can match only if the
