@@ -6,19 +6,21 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 )
 
-// SetSearchTuning makes pageScript weigh walking the name set against
-// reading candidates with ratio r (0: walk whenever there are candidates;
-// very large: never walk), read batch members at a time, give a walk slack
-// times its expected length, and leave prefix hits out of the substring
-// tier by reading each candidate's meta (r 0) or the prefix hits by other
-// keys (r > 0), so tests can check that every way of finding a page gives
-// the same page. SetSearchTuning(s, 0, 0, 0) restores the defaults.
-func SetSearchTuning(s *Store, r float64, batch int, slack float64) {
+// SetSearchTuning makes pageScript weigh walking against reading
+// candidates with ratio r (0: walk whenever there are candidates; very
+// large: never walk), read batch members at a time, give a walk slack
+// times its expected length, walk a substring's smallest gram set whole
+// when it has at most whole members, and leave prefix hits out of the
+// substring tier by reading each candidate's meta (r 0) or the prefix hits
+// by other keys (r > 0), so tests can check that every way of finding a
+// page gives the same page. SetSearchTuning(s, 0, 0, 0, 0) restores the
+// defaults.
+func SetSearchTuning(s *Store, r float64, batch int, slack float64, whole int) {
 	if batch == 0 {
 		s.tuning = defaultTuning
 		return
 	}
-	s.tuning = tuning{prefixRatio: r, substringRatio: r, listRatio: r, batch: batch, slack: slack, preLimit: 1 << 30}
+	s.tuning = tuning{prefixRatio: r, substringRatio: r, listRatio: r, batch: batch, slack: slack, preLimit: 1 << 30, walkWhole: whole}
 	if r == 0 {
 		s.tuning.preLimit = 0
 	}
