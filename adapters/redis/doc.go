@@ -82,7 +82,9 @@
 // query matches that many. Name substrings walk the smallest of the text's
 // gram sets, in result order too, or read the intersection of the three
 // smallest (ZINTER, counted with ZINTERCARD) when it is small, so their
-// cost follows the rarest gram rather than the provider's size. A text of 5
+// cost follows the rarest gram rather than the provider's size; a smallest
+// set of at most 2,048 members is walked whole without counting, since
+// counting and then reading would each pass over it. A text of 5
 // characters or more is looked up by its runs of 5 characters, which few
 // names share even where every run of 3 is common ("e h", "ltd"); shorter
 // texts by their runs of 3.
