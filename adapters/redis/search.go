@@ -26,7 +26,8 @@ const (
 
 // Search implements org.Store.
 //
-// A search by id reads the meta hash. Any other search without a count is
+// A search by id reads the meta and the organization together, in one
+// round trip. Any other search without a count is
 // one pageScript call that returns just the page (see the package
 // documentation). A search with a count reads candidates into Go, where
 // search.Terms.Match decides every hit over the keys stored with the
@@ -53,11 +54,7 @@ func (s *Store) Search(ctx context.Context, plan search.Plan) (org.SearchResult,
 	x.filtered = len(plan.Filter.Status) > 0 || len(plan.Filter.ManagedBy) > 0 || len(plan.Filter.Tags) > 0
 	switch {
 	case plan.Terms.ID != "":
-		cands, err := x.evaluate([]string{plan.Terms.ID})
-		if err != nil {
-			return org.SearchResult{}, err
-		}
-		return x.finish(cands, len(cands))
+		return x.byID()
 	case x.filterNone:
 		return x.finish(nil, 0)
 	case !plan.Count:
@@ -169,9 +166,51 @@ func (x *searcher) evaluatePrefix(ids []string, prefix string) ([]cand, int, err
 	return out, n, err
 }
 
+// byID answers a search by id. The meta decides the match and the filter;
+// the organization is read with it in one MULTI/EXEC, so both are of the
+// same version and the search costs one round trip.
+func (x *searcher) byID() (org.SearchResult, error) {
+	id := x.plan.Terms.ID
+	var metaCmd, orgCmd *goredis.StringCmd
+	_, err := x.s.c.TxPipelined(x.ctx, func(p goredis.Pipeliner) error {
+		metaCmd = p.HGet(x.ctx, x.ks.meta(), id)
+		orgCmd = p.HGet(x.ctx, x.ks.orgs(), id)
+		return nil
+	})
+	if err != nil && !errors.Is(err, goredis.Nil) {
+		return org.SearchResult{}, translate(err)
+	}
+	var cands []cand
+	if str, err := metaCmd.Result(); err == nil {
+		m, err := decodeMeta(str)
+		if err != nil {
+			return org.SearchResult{}, err
+		}
+		if match, ok := x.plan.Terms.Match(m.searchKeys(id)); ok && x.accept(m) {
+			cands = append(cands, cand{id, match, search.PositionOf(match, m.name, id)})
+		}
+	}
+	return x.finishWith(cands, len(cands), func([]string) ([]any, error) {
+		body, err := orgCmd.Result()
+		if errors.Is(err, goredis.Nil) {
+			return []any{nil}, nil
+		}
+		return []any{body}, translate(err)
+	})
+}
+
 // finish orders the candidates, keeps the page after the cursor and loads
 // its organizations.
 func (x *searcher) finish(cands []cand, count int) (org.SearchResult, error) {
+	return x.finishWith(cands, count, func(ids []string) ([]any, error) {
+		vals, err := x.s.c.HMGet(x.ctx, x.ks.orgs(), ids...).Result()
+		return vals, translate(err)
+	})
+}
+
+// finishWith is finish with the organizations of the page's ids read by
+// load, a string for each one found.
+func (x *searcher) finishWith(cands []cand, count int, load func(ids []string) ([]any, error)) (org.SearchResult, error) {
 	var res org.SearchResult
 	if x.plan.Count {
 		res.Count = new(search.CountOf(count))
@@ -188,9 +227,9 @@ func (x *searcher) finish(cands []cand, count int) (org.SearchResult, error) {
 	for i, c := range cands {
 		ids[i] = c.id
 	}
-	vals, err := x.s.c.HMGet(x.ctx, x.ks.orgs(), ids...).Result()
+	vals, err := load(ids)
 	if err != nil {
-		return org.SearchResult{}, translate(err)
+		return org.SearchResult{}, err
 	}
 	for i, v := range vals {
 		str, ok := v.(string)
