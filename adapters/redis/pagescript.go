@@ -434,18 +434,24 @@ else
     -- Walking the smallest set costs about k * size / matches steps,
     -- reading the intersection one per member.
     local limit = math.max(math.ceil(math.sqrt(rSub * k * size / math.max(share, 1e-9))), 1)
-    local c = size
-    if size <= walkWhole then
-      c = 0
+    -- walkSmallest walks the smallest set for k hits, returning whether
+    -- it finished within budget and the hits.
+    local function walkSmallest(budget, expect)
       local got = {}
-      -- The budget covers the whole set, so the walk always finishes.
-      walk(smallest, walkStart(3), size + batch, 4 * k, function(m)
+      local done = walk(smallest, walkStart(3), budget, expect, function(m)
         local name, id = hit(m)
         if name then
           got[#got + 1] = {name, id}
           return #got >= k
         end
       end)
+      return done, got
+    end
+    local c = size
+    if size <= walkWhole then
+      c = 0
+      -- The budget covers the whole set, so the walk always finishes.
+      local _, got = walkSmallest(size + batch, 4 * k)
       take(3, got)
     elseif #rare > 1 and size > 0 then
       local args = {#rare}
@@ -455,15 +461,8 @@ else
       c = redis.call('ZINTERCARD', unpack(args))
     end
     if c > 0 and c >= limit then
-      local got = {}
       local expect = k * size / math.max(c * share, 1)
-      local done = walk(smallest, walkStart(3), math.ceil(slack * expect) + batch, expect, function(m)
-        local name, id = hit(m)
-        if name then
-          got[#got + 1] = {name, id}
-          return #got >= k
-        end
-      end)
+      local done, got = walkSmallest(math.ceil(slack * expect) + batch, expect)
       take(3, done and got or read())
     elseif c > 0 then
       take(3, read())
