@@ -27,11 +27,11 @@ const (
 // Search implements org.Store.
 //
 // A search by id reads the meta and the organization together, in one
-// round trip. Any other search without a count is
-// one pageScript call that returns just the page (see the package
-// documentation). A search with a count reads candidates into Go, where
-// search.Terms.Match decides every hit over the keys stored with the
-// organization and the matches are counted:
+// round trip. Any other search without a count is one pageScript call that
+// returns just the page (see the package documentation). A search with a
+// count reads candidates into Go, where search.Terms.Match decides every
+// hit over the keys stored with the organization and the matches are
+// counted:
 //
 //   - reference, contract and number prefixes (exact matches included):
 //     ZRANGEBYLEX on their sorted sets, read whole;
