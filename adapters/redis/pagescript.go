@@ -431,9 +431,6 @@ else
       return got
     end
     local smallest, size = sized[1][1], sized[1][2]
-    -- Walking the smallest set costs about k * size / matches steps,
-    -- reading the intersection one per member.
-    local limit = math.max(math.ceil(math.sqrt(rSub * k * size / math.max(share, 1e-9))), 1)
     -- walkSmallest walks the smallest set for k hits, returning whether
     -- it finished within budget and the hits.
     local function walkSmallest(budget, expect)
@@ -447,25 +444,29 @@ else
       end)
       return done, got
     end
-    local c = size
     if size <= walkWhole then
-      c = 0
       -- The budget covers the whole set, so the walk always finishes.
       local _, got = walkSmallest(size + batch, 4 * k)
       take(3, got)
-    elseif #rare > 1 and size > 0 then
-      local args = {#rare}
-      for j = 1, #rare do args[j + 1] = rare[j] end
-      args[#args + 1] = 'LIMIT'
-      args[#args + 1] = string.format('%d', math.min(limit, 2147483647))
-      c = redis.call('ZINTERCARD', unpack(args))
-    end
-    if c > 0 and c >= limit then
-      local expect = k * size / math.max(c * share, 1)
-      local done, got = walkSmallest(math.ceil(slack * expect) + batch, expect)
-      take(3, done and got or read())
-    elseif c > 0 then
-      take(3, read())
+    else
+      -- Walking the smallest set costs about k * size / matches steps,
+      -- reading the intersection one per member.
+      local limit = math.max(math.ceil(math.sqrt(rSub * k * size / math.max(share, 1e-9))), 1)
+      local c = size
+      if #rare > 1 then
+        local args = {#rare}
+        for j = 1, #rare do args[j + 1] = rare[j] end
+        args[#args + 1] = 'LIMIT'
+        args[#args + 1] = string.format('%d', math.min(limit, 2147483647))
+        c = redis.call('ZINTERCARD', unpack(args))
+      end
+      if c > 0 and c >= limit then
+        local expect = k * size / math.max(c * share, 1)
+        local done, got = walkSmallest(math.ceil(slack * expect) + batch, expect)
+        take(3, done and got or read())
+      elseif c > 0 then
+        take(3, read())
+      end
     end
   end
 end
