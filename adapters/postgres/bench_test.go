@@ -558,10 +558,10 @@ func newHandWriter(e *benchEnv) *handWriter {
 		" ON CONFLICT (provider_id) DO UPDATE SET position = " + feeds + ".position + 1 RETURNING position)" +
 		" INSERT INTO " + h.evs + " (provider_id, organization_id, version, id, doc, position)" +
 		" SELECT $1, $2, $3, $4, $5, position FROM p"
-	h.insertOrg = "INSERT INTO " + h.orgs + " (provider_id, id, version, name_fold, customer_reference_fold," +
-		" external_contract_fold, status, managed_by, tag_folds, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-	h.updateOrg = "UPDATE " + h.orgs + " SET version = $3, name_fold = $4, customer_reference_fold = $5," +
-		" external_contract_fold = $6, status = $7, managed_by = $8, tag_folds = $9, doc = $10" +
+	h.insertOrg = "INSERT INTO " + h.orgs + " (provider_id, id, version, name_fold, name_runs, customer_reference_fold," +
+		" external_contract_fold, status, managed_by, tag_folds, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+	h.updateOrg = "UPDATE " + h.orgs + " SET version = $3, name_fold = $4, name_runs = $5, customer_reference_fold = $6," +
+		" external_contract_fold = $7, status = $8, managed_by = $9, tag_folds = $10, doc = $11" +
 		" WHERE provider_id = $1 AND id = $2"
 	return h
 }
@@ -579,7 +579,7 @@ func orgArgs(o *org.Organization) ([]any, error) {
 		return &s
 	}
 	tags := o.TagKeys()
-	return []any{o.ProviderID(), o.ID(), o.Version(), k.Name, opt(k.CustomerReference), opt(k.ExternalContract),
+	return []any{o.ProviderID(), o.ID(), o.Version(), k.Name, postgres.NameRuns(k.Name), opt(k.CustomerReference), opt(k.ExternalContract),
 		o.Status().String(), o.ManagedBy().String(), tags, doc}, nil
 }
 
@@ -801,7 +801,7 @@ func BenchmarkImport(b *testing.B) {
 				cols  []string
 				rows  [][]any
 			}{
-				{"organizations", []string{"provider_id", "id", "version", "name_fold", "customer_reference_fold",
+				{"organizations", []string{"provider_id", "id", "version", "name_fold", "name_runs", "customer_reference_fold",
 					"external_contract_fold", "status", "managed_by", "tag_folds", "doc"}, raw[i].orgs},
 				{"numbers", []string{"provider_id", "digits", "number", "organization_id", "name_fold"}, raw[i].numbers},
 				{"events", []string{"provider_id", "organization_id", "version", "id", "doc", "position"}, raw[i].events},

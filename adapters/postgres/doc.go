@@ -109,7 +109,15 @@
 // common in the others' names costs more than with provider_id in the index.
 // Text of several words is looked up word by word (each word of three or
 // more characters), then tested whole on the rows found: the trigrams that
-// span the words' edges are the most common ones. User text only ever
+// span the words' edges are the most common ones.
+//
+// Rare text with a word of five characters or more is found instead through
+// a GIN index of each name's runs of five characters (see NameRuns), which
+// orgkit computes in Go and writes with the name. A long word's trigrams are
+// often held by names that do not hold the word, scattered across their
+// words, and each such name costs a table page read; few names hold all of
+// a word's runs without the word. The index costs each create and rename
+// the runs' entries. User text only ever
 // travels as statement arguments; LIKE patterns escape %, _ and \.
 //
 // # Events

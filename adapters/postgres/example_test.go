@@ -13,6 +13,7 @@ import (
 	"github.com/orgkit/orgkit/adapters/postgres"
 	"github.com/orgkit/orgkit/org"
 	"github.com/orgkit/orgkit/ownership"
+	"github.com/orgkit/orgkit/search"
 )
 
 // Open a store on a pool, migrate it and serve organizations.
@@ -83,5 +84,12 @@ func ExampleMigrations() {
 		log.Fatal(err)
 	}
 	fmt.Println(names)
-	// Output: [0001_init.sql 0002_number_name_order.sql 0003_name_trigrams.sql 0004_provider_feed.sql 0005_search_tuning.sql 0006_number_name_walk.sql 0007_number_prefix_buckets.sql]
+	// Output: [0001_init.sql 0002_number_name_order.sql 0003_name_trigrams.sql 0004_provider_feed.sql 0005_search_tuning.sql 0006_number_name_walk.sql 0007_number_prefix_buckets.sql 0008_name_runs.sql]
+}
+
+// The runs of five characters by which the index of migration 0008 finds
+// names, for code that writes organizations rows itself.
+func ExampleNameRuns() {
+	fmt.Println(postgres.NameRuns(search.Fold("Zensensen Media")))
+	// Output: [ensen media nsens sense zense]
 }

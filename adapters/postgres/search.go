@@ -158,7 +158,7 @@ func (s *Store) matcher(pid uuid.UUID, t search.Terms, p *params) matcher {
 	mt.cands[len(mt.cands)-1].key = "o.external_contract_fold"
 	add(search.TierPrefix, search.FieldName, after("o.name_fold", f), nil)
 	if t.Substring() {
-		add(substringMatch.Tier, substringMatch.Field, sq.Expr("strpos(o.name_fold, ?) > 0", p.arg(f)), substring(p, f))
+		add(substringMatch.Tier, substringMatch.Field, sq.Expr("strpos(o.name_fold, ?) > 0", p.arg(f)), substring(p, t))
 	}
 
 	// Counting needs each key once, whatever the tier.
@@ -168,7 +168,7 @@ func (s *Store) matcher(pid uuid.UUID, t search.Terms, p *params) matcher {
 	}
 	mt.count = append(mt.count, from("o.customer_reference_fold", f), from("o.external_contract_fold", f))
 	if t.Substring() {
-		mt.count = append(mt.count, substring(p, f))
+		mt.count = append(mt.count, substring(p, t))
 	} else {
 		mt.count = append(mt.count, from("o.name_fold", f))
 	}
@@ -463,16 +463,25 @@ func (s *Store) count(ctx context.Context, pid uuid.UUID, mt matcher, filter sq.
 	return n, nil
 }
 
-// substring selects the names that hold f, in a form the trigram index
-// answers well: one LIKE per word of f of three or more characters, and
-// the exact test on the rows they find. A LIKE of the whole text would also
-// look up the trigrams that span its words' edges, such as "ar " and " sy"
-// in "kastomar sy", which a few common words (trades, company suffixes)
-// hold in most names: at 1,000,000 organizations such a lookup took 5 to
-// 16 ms, and 1.5 to 2.3 ms per word.
-func substring(p *params, f string) sq.Sqlizer {
+// substring selects the names that hold t's text, in a form an index
+// answers well, and the exact test on the rows it finds. Text that is most
+// likely rare (see rareText) and holds a word of five characters or more
+// is found through the index of runs (see NameRuns). Other text is found
+// through the trigram index, with one LIKE per word of three or more
+// characters: a LIKE of the whole text would also look up the trigrams that
+// span its words' edges, such as "ar " and " sy" in "kastomar sy", which a
+// few common words (trades, company suffixes) hold in most names: at
+// 1,000,000 organizations such a lookup took 5 to 16 ms, and 1.5 to 2.3 ms
+// per word. Common text keeps its LIKE, which the name index can test
+// without reading the table, when the planner walks that index instead.
+func substring(p *params, t search.Terms) sq.Sqlizer {
+	f := t.Fold
+	exact := func() sq.Sqlizer { return sq.Expr("strpos(o.name_fold, ?) > 0", p.arg(f)) }
+	if runs := NameRuns(f); len(runs) > 0 && rareText(t) {
+		return sq.And{sq.Expr("o.name_runs @> ?::text[]", p.arg(runs)), exact()}
+	}
 	var words sq.And
-	for _, w := range strings.Split(f, " ") {
+	for w := range strings.SplitSeq(f, " ") {
 		if utf8.RuneCountInString(w) >= 3 {
 			words = append(words, sq.Expr("o.name_fold LIKE ?", p.arg("%"+escapeLike(w)+"%")))
 		}
@@ -483,7 +492,7 @@ func substring(p *params, f string) sq.Sqlizer {
 	case !strings.Contains(f, " "): // the one LIKE is the exact test
 		return words
 	}
-	return append(words, sq.Expr("strpos(o.name_fold, ?) > 0", p.arg(f)))
+	return append(words, exact())
 }
 
 // filterPred is the filter as a predicate over o, or nil.

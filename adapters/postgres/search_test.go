@@ -50,6 +50,12 @@ func TestSearchMatchesMemory(t *testing.T) {
 		}
 		ins = append(ins, in)
 	}
+	// Words long enough to have runs (see postgres.NameRuns).
+	for i, name := range []string{"abcab ab", "bcabca ab1", "xbcabca ab", "cab abcab", "abcab", "zabcab cab",
+		"bcabcab b", "ab bcabc", "abcab abcab", "cabca ab"} {
+		ins = append(ins, org.CreateInput{Name: name, ManagedBy: ownership.ServiceProvider, Country: "GB",
+			CustomerReference: fmt.Sprintf("abcab%d", i)})
+	}
 	items := imported(t, provider.ID, ins)
 	mem := memory.New()
 	require.NoError(t, mem.Import(ctx, items))
@@ -66,7 +72,8 @@ func TestSearchMatchesMemory(t *testing.T) {
 		require.NoError(t, s.(org.Importer).Import(ctx, items))
 	}
 	texts := []string{"", "ab", "abc", "ab1", "b", "ba", "cab ab", "b ab", "4420", "44207946", "4420794601",
-		"+44 20 7946 01", "ab1 4", "ab12", "cab-", items[7].Organization.ID().String()}
+		"+44 20 7946 01", "ab1 4", "ab12", "cab-", "abcab", "cabca ab", "cabcab b", "cab abcab", "abcab1",
+		items[7].Organization.ID().String()}
 	for _, text := range texts {
 		for _, q := range []search.Query{{Text: text, Limit: 3}, {Text: text, Limit: 20},
 			{Text: text, Limit: 4, Filter: search.Filter{Tags: []string{"gold"}}}} {

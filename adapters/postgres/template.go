@@ -86,6 +86,7 @@ type shape struct {
 	substring bool // names are searched for a substring
 	spaced    bool // the fold key holds a space
 	words     int  // words of three characters or more
+	runs      bool // a word has five characters or more (see substring)
 }
 
 // maxTemplateWords bounds the words of a shape that is kept, and so the
@@ -103,9 +104,11 @@ func shapeOf(t search.Terms) (shape, bool) {
 	_, closed := prefixEnd(t.Fold)
 	sh.open = !closed
 	for _, w := range strings.Split(t.Fold, " ") {
-		if utf8.RuneCountInString(w) >= 3 {
+		n := utf8.RuneCountInString(w)
+		if n >= 3 {
 			sh.words++
 		}
+		sh.runs = sh.runs || n >= runLength
 	}
 	return sh, sh.words <= maxTemplateWords
 }

@@ -23,7 +23,8 @@ type orgRow struct {
 	providerID, id uuid.UUID
 	version        int64
 	nameFold       string
-	refFold        *string // nil when unset
+	nameRuns       []string // NameRuns(nameFold)
+	refFold        *string  // nil when unset
 	contractFold   *string
 	status         string
 	managedBy      string
@@ -41,7 +42,7 @@ func rowOf(o *org.Organization) (orgRow, error) {
 	k := o.SearchKeys()
 	r := orgRow{
 		providerID: o.ProviderID(), id: o.ID(), version: o.Version(),
-		nameFold: k.Name, status: o.Status().String(), managedBy: o.ManagedBy().String(),
+		nameFold: k.Name, nameRuns: NameRuns(k.Name), status: o.Status().String(), managedBy: o.ManagedBy().String(),
 		tagFolds: o.TagKeys(), doc: doc, digits: k.Numbers, numbers: o.Numbers(),
 	}
 	if k.CustomerReference != "" {
@@ -56,13 +57,13 @@ func rowOf(o *org.Organization) (orgRow, error) {
 	return r, nil
 }
 
-var orgColumns = []string{"provider_id", "id", "version", "name_fold", "customer_reference_fold",
+var orgColumns = []string{"provider_id", "id", "version", "name_fold", "name_runs", "customer_reference_fold",
 	"external_contract_fold", "status", "managed_by", "tag_folds", "doc"}
 
 func (r orgRow) values() []any {
 	// The document travels as text: as bytes, a statement sent without its
 	// parameter types (pgx.QueryExecModeExec) would encode it as bytea.
-	return []any{r.providerID, r.id, r.version, r.nameFold, r.refFold, r.contractFold, r.status, r.managedBy, r.tagFolds, string(r.doc)}
+	return []any{r.providerID, r.id, r.version, r.nameFold, r.nameRuns, r.refFold, r.contractFold, r.status, r.managedBy, r.tagFolds, string(r.doc)}
 }
 
 // decode rebuilds an organization from its stored snapshot.

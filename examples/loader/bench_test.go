@@ -133,7 +133,7 @@ func encodeRows(b *testing.B, batches [][]org.Imported) copyRows {
 			if tags == nil {
 				tags = []string{}
 			}
-			r.orgs = append(r.orgs, []any{o.ProviderID(), o.ID(), o.Version(), k.Name, nullable(k.CustomerReference),
+			r.orgs = append(r.orgs, []any{o.ProviderID(), o.ID(), o.Version(), k.Name, postgres.NameRuns(k.Name), nullable(k.CustomerReference),
 				nullable(k.ExternalContract), o.Status().String(), o.ManagedBy().String(), tags, doc})
 			for i, num := range o.Numbers() {
 				r.numbers = append(r.numbers, []any{o.ProviderID(), k.Numbers[i], num, o.ID(), k.Name})
@@ -158,7 +158,7 @@ func nullable(s string) *string {
 func rawCopy(ctx context.Context, pool *pgxpool.Pool, schema string, r copyRows) error {
 	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{schema, "organizations"},
-			[]string{"provider_id", "id", "version", "name_fold", "customer_reference_fold", "external_contract_fold",
+			[]string{"provider_id", "id", "version", "name_fold", "name_runs", "customer_reference_fold", "external_contract_fold",
 				"status", "managed_by", "tag_folds", "doc"}, pgx.CopyFromRows(r.orgs)); err != nil {
 			return err
 		}
