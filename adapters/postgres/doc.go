@@ -99,8 +99,8 @@
 // name index in result order (reading the index alone) or sorting what the
 // trigram index finds reads fewer rows; text that is most likely rare (with
 // a digit, a space, or eight characters or more) always goes through the
-// trigram index, since the planner took such text for common enough to walk
-// all the names. With provider_id in the trigram index (btree_gin), a rare
+// trigram index, or the index of runs below, since the planner took such
+// text for common enough to walk all the names. With provider_id in the trigram index (btree_gin), a rare
 // substring also reads the whole provider's posting list: at 1,000,000
 // organizations of one provider that took 14 to 24 ms where the plain index
 // takes 4 to 8 ms. The plain index suits few large providers; its cost is
@@ -111,14 +111,16 @@
 // more characters), then tested whole on the rows found: the trigrams that
 // span the words' edges are the most common ones.
 //
-// Rare text with a word of five characters or more is found instead through
-// a GIN index of each name's runs of five characters (see NameRuns), which
-// orgkit computes in Go and writes with the name. A long word's trigrams are
-// often held by names that do not hold the word, scattered across their
-// words, and each such name costs a table page read; few names hold all of
-// a word's runs without the word. The index costs each create and rename
-// the runs' entries. User text only ever
-// travels as statement arguments; LIKE patterns escape %, _ and \.
+// Rare text of five characters or more is found instead through a GIN
+// index of each name's runs of five characters (see NameRuns), which orgkit
+// computes in Go and writes with the name. Long text's trigrams are often
+// held by names that do not hold the text, scattered across their words,
+// and each such name costs a table page read; few names hold all of the
+// text's runs without the text. Like the trigram index, it leaves
+// provider_id out. It costs each create and rename the runs' entries.
+//
+// User text only ever travels as statement arguments; LIKE patterns escape
+// %, _ and \.
 //
 // # Events
 //

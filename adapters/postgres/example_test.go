@@ -90,6 +90,6 @@ func ExampleMigrations() {
 // The runs of five characters by which the index of migration 0008 finds
 // names, for code that writes organizations rows itself.
 func ExampleNameRuns() {
-	fmt.Println(postgres.NameRuns(search.Fold("Zensensen Media")))
-	// Output: [ensen media nsens sense zense]
+	fmt.Printf("%q\n", postgres.NameRuns(search.Fold("Zensensen Media")))
+	// Output: [" medi" "en me" "ensen" "media" "n med" "nsen " "nsens" "sen m" "sense" "zense"]
 }

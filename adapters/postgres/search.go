@@ -463,17 +463,17 @@ func (s *Store) count(ctx context.Context, pid uuid.UUID, mt matcher, filter sq.
 	return n, nil
 }
 
-// substring selects the names that hold t's text, in a form an index
-// answers well, and the exact test on the rows it finds. Text that is most
-// likely rare (see rareText) and holds a word of five characters or more
-// is found through the index of runs (see NameRuns). Other text is found
-// through the trigram index, with one LIKE per word of three or more
-// characters: a LIKE of the whole text would also look up the trigrams that
-// span its words' edges, such as "ar " and " sy" in "kastomar sy", which a
-// few common words (trades, company suffixes) hold in most names: at
-// 1,000,000 organizations such a lookup took 5 to 16 ms, and 1.5 to 2.3 ms
-// per word. Common text keeps its LIKE, which the name index can test
-// without reading the table, when the planner walks that index instead.
+// substring selects the names that hold t's text, in a form the indexes
+// answer well, and the exact test on the rows they find. Text that is most
+// likely rare (see rareText), of five characters or more, is looked up by
+// its runs (see NameRuns). Other text is looked up by the trigrams of each
+// of its words of three or more characters: a LIKE of the whole text would
+// also look up the trigrams that span its words' edges, such as "ar " and
+// " sy" in "kastomar sy", which a few common words (trades, company
+// suffixes) hold in most names: at 1,000,000 organizations such a lookup
+// took 5 to 16 ms, and 1.5 to 2.3 ms per word. Common text keeps its LIKE,
+// which the name index can test without reading the table, for when the
+// planner walks that index instead.
 func substring(p *params, t search.Terms) sq.Sqlizer {
 	f := t.Fold
 	exact := func() sq.Sqlizer { return sq.Expr("strpos(o.name_fold, ?) > 0", p.arg(f)) }

@@ -86,7 +86,7 @@ type shape struct {
 	substring bool // names are searched for a substring
 	spaced    bool // the fold key holds a space
 	words     int  // words of three characters or more
-	runs      bool // a word has five characters or more (see substring)
+	runs      bool // five characters or more (see substring)
 }
 
 // maxTemplateWords bounds the words of a shape that is kept, and so the
@@ -103,12 +103,11 @@ func shapeOf(t search.Terms) (shape, bool) {
 	sh := shape{digits: min(len(t.Digits), numberBucket+2), substring: t.Substring(), spaced: strings.Contains(t.Fold, " ")}
 	_, closed := prefixEnd(t.Fold)
 	sh.open = !closed
+	sh.runs = utf8.RuneCountInString(t.Fold) >= runLength
 	for _, w := range strings.Split(t.Fold, " ") {
-		n := utf8.RuneCountInString(w)
-		if n >= 3 {
+		if utf8.RuneCountInString(w) >= 3 {
 			sh.words++
 		}
-		sh.runs = sh.runs || n >= runLength
 	}
 	return sh, sh.words <= maxTemplateWords
 }
