@@ -297,8 +297,9 @@ func (s *Store) write(ctx context.Context, tx pgx.Tx, cur, next *org.Organizatio
 		return err
 	}
 	set := sq.Eq{}
+	vals := row.values()
 	for i, c := range orgColumns[2:] {
-		set[c] = row.values()[i+2]
+		set[c] = vals[i+2]
 	}
 	steps := []step{{
 		stmt: psql.Update(s.t.orgs).SetMap(set).
