@@ -50,9 +50,11 @@ func TestSearchMatchesMemory(t *testing.T) {
 		}
 		ins = append(ins, in)
 	}
-	// Words long enough to have runs (see postgres.NameRuns).
+	// Names with runs of five characters (see postgres.NameRuns), which rare
+	// text of five or more is looked up by: "cabca xabcab1" holds every run
+	// of "cabcab1" but not the text.
 	for i, name := range []string{"abcab ab", "bcabca ab1", "xbcabca ab", "cab abcab", "abcab", "zabcab cab",
-		"bcabcab b", "ab bcabc", "abcab abcab", "cabca ab"} {
+		"bcabcab b", "ab bcabc", "abcab abcab", "cabca ab", "cabca xabcab1", "zcabcab1"} {
 		ins = append(ins, org.CreateInput{Name: name, ManagedBy: ownership.ServiceProvider, Country: "GB",
 			CustomerReference: fmt.Sprintf("abcab%d", i)})
 	}
@@ -72,7 +74,7 @@ func TestSearchMatchesMemory(t *testing.T) {
 		require.NoError(t, s.(org.Importer).Import(ctx, items))
 	}
 	texts := []string{"", "ab", "abc", "ab1", "b", "ba", "cab ab", "b ab", "4420", "44207946", "4420794601",
-		"+44 20 7946 01", "ab1 4", "ab12", "cab-", "abcab", "cabca ab", "cabcab b", "cab abcab", "abcab1",
+		"+44 20 7946 01", "ab1 4", "ab12", "cab-", "abcab", "cabca ab", "cabcab b", "cab abcab", "abcab1", "cabcab1",
 		items[7].Organization.ID().String()}
 	for _, text := range texts {
 		for _, q := range []search.Query{{Text: text, Limit: 3}, {Text: text, Limit: 20},
@@ -114,6 +116,37 @@ func TestSearchKeyPrefixPastTheCap(t *testing.T) {
 		want := pages(t, ctx, mem, plan)
 		require.NotEmpty(t, want)
 		assert.Equal(t, want, pages(t, ctx, pg, plan), text)
+	}
+}
+
+// TestWhichSearchesUseRuns checks that rare text of five characters or
+// more, and only that, is looked up by its runs.
+func TestWhichSearchesUseRuns(t *testing.T) {
+	ctx := context.Background()
+	rec := &recorder{}
+	st := newStore(t, newPool(t, rec))
+	provider := org.Provider{ID: uuid.New(), AdminOrganizationID: uuid.New()}
+	items := imported(t, provider.ID, []org.CreateInput{{Name: "Acme Telecommunications", ManagedBy: ownership.ServiceProvider, Country: "GB"}})
+	require.NoError(t, st.Import(ctx, items))
+	byRuns := func(text string) bool {
+		t.Helper()
+		rec.mu.Lock()
+		rec.sql = nil
+		rec.mu.Unlock()
+		plan, err := search.Compile(provider.ID.String(), search.Query{Text: text, Count: true})
+		require.NoError(t, err)
+		res, err := st.Search(ctx, plan)
+		require.NoError(t, err)
+		require.Len(t, res.Hits, 1, text)
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		return slices.ContainsFunc(rec.sql, func(sql string) bool { return strings.Contains(sql, "name_runs @>") })
+	}
+	for _, text := range []string{"telecommunic", "me tel"} { // rare: eight characters or more, a space
+		assert.True(t, byRuns(text), text)
+	}
+	for _, text := range []string{"acme", "lecom", "me t"} { // common
+		assert.False(t, byRuns(text), text)
 	}
 }
 
