@@ -89,27 +89,30 @@
 // in a caller's transaction, or on a pool in another mode, every statement
 // is planned for its arguments. Such a statement has one text for every
 // search text of a shape (whether it is a number and of how many digits,
-// how many words it has), which the Store renders once per shape and
+// how many words it has, whether it has five characters or more), which
+// the Store renders once per shape and
 // keeps; later searches of the shape only collect their values for it.
 //
 // Name substrings use a trigram GIN index on the name fold key alone,
-// without a pending list, so a substring search costs the same between
-// VACUUMs. On a first page without a filter, short text is left to the
+// without a pending list, so a substring search through it costs the same
+// between VACUUMs, and, for rare text of five characters or more, the index
+// of runs below. On a first page without a filter, short text is left to the
 // planner, which estimates from a larger sample of names whether walking the
 // name index in result order (reading the index alone) or sorting what the
 // trigram index finds reads fewer rows; text that is most likely rare (with
 // a digit, a space, or eight characters or more) always goes through the
 // trigram index, or the index of runs below, since the planner took such
-// text for common enough to walk all the names. With provider_id in the trigram index (btree_gin), a rare
-// substring also reads the whole provider's posting list: at 1,000,000
-// organizations of one provider that took 14 to 24 ms where the plain index
-// takes 4 to 8 ms. The plain index suits few large providers; its cost is
-// that the trigrams find every provider's names, filtered by provider
-// afterwards, so in a table shared by many small providers a substring
-// common in the others' names costs more than with provider_id in the index.
-// Text of several words is looked up word by word (each word of three or
-// more characters), then tested whole on the rows found: the trigrams that
-// span the words' edges are the most common ones.
+// text for common enough to walk all the names. With provider_id in the
+// trigram index (btree_gin), a rare substring also reads the whole
+// provider's posting list: at 1,000,000 organizations of one provider that
+// took 14 to 24 ms where the plain index takes 4 to 8 ms. The plain index
+// suits few large providers; its cost is that the trigrams find every
+// provider's names, filtered by provider afterwards, so in a table shared by
+// many small providers a substring common in the others' names costs more
+// than with provider_id in the index. Text of several words is looked up
+// word by word (each word of three or more characters), then tested whole on
+// the rows found: the trigrams that span the words' edges are the most
+// common ones.
 //
 // Rare text of five characters or more is found instead through a GIN
 // index of each name's runs of five characters (see NameRuns), which orgkit

@@ -109,8 +109,8 @@ func (s *Store) genericPool(plan search.Plan, t search.Terms, filter sq.Sqlizer)
 // than 7 digits. A short number prefix, which matches up to every number,
 // was slower on a generic plan (1.6 s against 0.9 s for "441" before
 // migration 0006). Names of several words take the same time either way
-// when their words are common together (50 ms for "holdings ltd", 30
-// searches each way) and 1 to 1.4 ms less on a generic plan when they are
+// when their words are common together (50 ms for "holdings ltd" through
+// the trigram index, 30 searches each way) and 1 to 1.4 ms less on a generic plan when they are
 // not.
 func genericText(t search.Terms) bool {
 	return rareText(t) && (t.Digits == "" || len(t.Digits) >= 7)
@@ -365,9 +365,11 @@ var substringColumns = fmt.Sprintf("%d, %s, NULL::text[]", substringSource, sour
 // walk costs little. Its estimate for text that no sampled name holds is
 // not small enough, though: at 1,000,000 organizations it walked every
 // name (140 ms) for a word no name held. Text that is most likely rare
-// (see rareText) is read through the trigram index without asking. Some
-// words are common together: 7,659 names held "holdings ltd", which the
-// trigram index found and sorted in 50 ms. Looking among the
+// (see rareText) is read through the trigram index, or the index of runs
+// (see substring), without asking. Some words are common together: 7,659
+// names held "holdings ltd", which the trigram index found and sorted in
+// 50 ms, and the index of runs in 20 ms (0.6 s with the rows not in
+// memory). Looking among the
 // first 5,000 names first found it in 7 ms, but cost every other such
 // search 1 to 3 ms (a name prefix of a word and two letters, whose page
 // the prefix tier leaves short, went from 3.8 to 4.9 ms at p50), so it is
@@ -375,7 +377,7 @@ var substringColumns = fmt.Sprintf("%d, %s, NULL::text[]", substringSource, sour
 func (s *Store) firstSubstringRows(p *params, pid uuid.UUID, t search.Terms, sub candidate, gate sq.Sqlizer, k int) sq.Sqlizer {
 	exclude := sq.Expr("o.id NOT IN (SELECT s.id FROM s)")
 	if rareText(t) {
-		return s.substringsByTrigram(p, pid, sub, k, exclude, gate)
+		return s.substringsByIndex(p, pid, sub, k, exclude, gate)
 	}
 	names := selectFrom("o.name_fold, o.id", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", p.arg(pid)), sub.source, exclude, gate},
 		" ORDER BY o.name_fold, o.id LIMIT ?", p.arg(k))
@@ -388,12 +390,12 @@ func (s *Store) joinNames(p *params, pid uuid.UUID, names sq.Sqlizer) sq.Sqlizer
 	return sq.Expr("SELECT "+substringColumns+" FROM (?) AS w JOIN "+s.t.orgs+" AS o ON o.provider_id = ? AND o.id = w.id", names, p.arg(pid))
 }
 
-// substringsByTrigram selects, in the columns of the sources, the first k
+// substringsByIndex selects, in the columns of the sources, the first k
 // rows of the substring tier that pass every predicate in preds (nil ones
-// are skipped), through the trigram index: ordering by an expression keeps the
-// planner from walking the name index instead, which could read every name
-// for text that few names hold.
-func (s *Store) substringsByTrigram(p *params, pid uuid.UUID, sub candidate, k int, preds ...sq.Sqlizer) sq.Sqlizer {
+// are skipped), through the index sub.source is written for (trigrams or
+// runs): ordering by an expression keeps the planner from walking the name
+// index instead, which could read every name for text that few names hold.
+func (s *Store) substringsByIndex(p *params, pid uuid.UUID, sub candidate, k int, preds ...sq.Sqlizer) sq.Sqlizer {
 	where := sq.And{sq.Expr("o.provider_id = ?", p.arg(pid)), sub.source}
 	for _, p := range preds {
 		if p != nil {

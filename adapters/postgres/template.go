@@ -103,7 +103,10 @@ func shapeOf(t search.Terms) (shape, bool) {
 	sh := shape{digits: min(len(t.Digits), numberBucket+2), substring: t.Substring(), spaced: strings.Contains(t.Fold, " ")}
 	_, closed := prefixEnd(t.Fold)
 	sh.open = !closed
-	sh.runs = utf8.RuneCountInString(t.Fold) >= runLength
+	// Text on a generic plan is rare (genericText), so substring decides by
+	// length alone; rareText is repeated so that the shape stays right if
+	// that ever changes.
+	sh.runs = rareText(t) && utf8.RuneCountInString(t.Fold) >= runLength
 	for _, w := range strings.Split(t.Fold, " ") {
 		if utf8.RuneCountInString(w) >= 3 {
 			sh.words++
