@@ -103,3 +103,10 @@ func ExampleCompile() {
 	// big acme true
 	// search: invalid cursor: made for another query or altered
 }
+
+// A name that holds a text holds each of the text's runs, so a store can
+// index names by their runs and look a text up by its own.
+func ExampleRuns() {
+	fmt.Printf("%q\n", search.Runs(search.Fold("ACME Ltd"), 5))
+	// Output: ["acme " "cme l" "me lt" "e ltd"]
+}

@@ -65,3 +65,32 @@ func collapseSpace(s string) string {
 	}
 	return b.String()
 }
+
+// Runs returns the distinct runs of n consecutive characters (Unicode code
+// points) of s, in the order they first occur, and none when s is shorter.
+// A valid UTF-8 text matches a valid UTF-8 name only at character
+// boundaries, so a name that holds a text holds each of the text's runs:
+// stores index names by their runs and look a text up by its own. Runs
+// count characters, not bytes, so that a run of a Japanese or Cyrillic
+// name is as rare as one of a Latin name.
+func Runs(s string, n int) []string {
+	starts := make([]int, 0, len(s)+1) // where each character starts, then the end
+	for i := range s {
+		starts = append(starts, i)
+	}
+	chars := len(starts)
+	starts = append(starts, len(s))
+	if n <= 0 || chars < n {
+		return nil
+	}
+	out := make([]string, 0, chars-n+1)
+	seen := make(map[string]struct{}, chars-n+1)
+	for k := 0; k+n <= chars; k++ {
+		r := s[starts[k]:starts[k+n]]
+		if _, ok := seen[r]; !ok {
+			seen[r] = struct{}{}
+			out = append(out, r)
+		}
+	}
+	return out
+}

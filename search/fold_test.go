@@ -39,3 +39,21 @@ func TestFold(t *testing.T) {
 		})
 	}
 }
+
+func TestRuns(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		n    int
+		want []string
+	}{
+		{"", 3, nil},
+		{"ab", 3, nil},
+		{"abc", 0, nil},
+		{"aaaa", 3, []string{"aaa"}},
+		{"aßbc", 3, []string{"aßb", "ßbc"}}, // characters, not bytes
+		{"acme ltd", 5, []string{"acme ", "cme l", "me lt", "e ltd"}},
+		{"株式会社", 3, []string{"株式会", "式会社"}},
+	} {
+		assert.Equal(t, tt.want, search.Runs(tt.s, tt.n), "Runs(%q, %d)", tt.s, tt.n)
+	}
+}

@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"slices"
+
+	"github.com/orgkit/orgkit/search"
 )
 
 // runLength is how many characters make one of a name's runs.
@@ -21,15 +23,10 @@ const runLength = 5
 // other names hold them all: far fewer than hold all the text's trigrams,
 // which other names hold scattered across different words.
 func NameRuns(fold string) []string {
-	runs := []string{} // the column is NOT NULL: nil would be sent as NULL
-	var starts []int
-	for i := range fold {
-		starts = append(starts, i)
-	}
-	starts = append(starts, len(fold))
-	for i := 0; i+runLength < len(starts); i++ {
-		runs = append(runs, fold[starts[i]:starts[i+runLength]])
+	runs := search.Runs(fold, runLength)
+	if runs == nil {
+		return []string{} // the column is NOT NULL: nil would be sent as NULL
 	}
 	slices.Sort(runs)
-	return slices.Compact(runs)
+	return runs
 }

@@ -303,28 +303,11 @@ func textGrams(s string) []string {
 func trigrams(s string) []string { return runs(s, gramShort) }
 
 // runs returns the distinct runs of each of the given numbers of
-// characters of s, shortest first. A valid UTF-8 text matches a valid
-// UTF-8 name only at character boundaries, so a name holding the text
-// holds each of its runs. Characters, not bytes, so that a run in a
-// Japanese or Cyrillic name is as rare as one in a Latin name (a run of 3
-// bytes is about one such character, which many names share).
+// characters of s (see search.Runs), shortest first.
 func runs(s string, lengths ...int) []string {
-	offs := make([]int, 0, len(s)+1) // where each character starts, then the end
-	for i := range s {
-		offs = append(offs, i)
-	}
-	chars := len(offs)
-	offs = append(offs, len(s))
-	out := make([]string, 0, chars*len(lengths))
-	seen := make(map[string]struct{}, chars*len(lengths))
+	var out []string
 	for _, n := range lengths {
-		for k := 0; k+n <= chars; k++ {
-			g := s[offs[k]:offs[k+n]]
-			if _, ok := seen[g]; !ok {
-				seen[g] = struct{}{}
-				out = append(out, g)
-			}
-		}
+		out = append(out, search.Runs(s, n)...)
 	}
 	return out
 }
