@@ -60,6 +60,9 @@ func TestBrowser(t *testing.T) {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(t.TempDir()),
+		// Chromium leaves its singleton socket's directory in TMPDIR when it
+		// is stopped: in the test's own directory, it goes with the test.
+		chromedp.Env("TMPDIR="+t.TempDir()),
 		chromedp.WindowSize(1440, 1000),
 	)
 	defer acancel()
