@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"io/fs"
 	"testing"
 
 	"github.com/google/uuid"
@@ -94,4 +95,70 @@ func TestRunsOfRowsWrittenWithoutThem(t *testing.T) {
 	assert.Equal(t, postgres.NameRuns("zensensen holdings"), runs(), "runs of a renamed row")
 	assert.Equal(t, []uuid.UUID{id}, find("ensensen holdings"))
 	assert.Empty(t, find("ensensen media"))
+}
+
+// TestMigrationFillsRunsOfExistingRows upgrades a schema that holds
+// organizations from version 7 to the latest: their runs are computed by
+// the migration, and searches by runs find them.
+func TestMigrationFillsRunsOfExistingRows(t *testing.T) {
+	ctx := context.Background()
+	pool := sharedPool(t)
+	provider := org.Provider{ID: uuid.New(), AdminOrganizationID: uuid.New()}
+	items := imported(t, provider.ID, []org.CreateInput{
+		{Name: "Zensensen Media", ManagedBy: ownership.ServiceProvider, Country: "GB"},
+		{Name: "Straße Müller GmbH", ManagedBy: ownership.ServiceProvider, Country: "DE"},
+	})
+	current := newStore(t, pool)
+	require.NoError(t, current.Import(ctx, items))
+
+	// The same rows in a schema at version 7, written without runs.
+	old := newSchema(t, pool)
+	names, err := fsGlob()
+	require.NoError(t, err)
+	tx, err := pool.Begin(ctx)
+	require.NoError(t, err)
+	defer func() { _ = tx.Rollback(ctx) }()
+	schema := pgx.Identifier{old}.Sanitize()
+	_, err = tx.Exec(ctx, "CREATE SCHEMA "+schema+"; SET LOCAL search_path = "+schema+", public", pgx.QueryExecModeSimpleProtocol)
+	require.NoError(t, err)
+	_, err = tx.Exec(ctx, "CREATE TABLE orgkit_migrations (version integer PRIMARY KEY, name text NOT NULL,"+
+		" applied_at timestamptz NOT NULL DEFAULT now())")
+	require.NoError(t, err)
+	for i, name := range names[:7] {
+		sql, err := fs.ReadFile(postgres.Migrations, name)
+		require.NoError(t, err)
+		_, err = tx.Exec(ctx, string(sql), pgx.QueryExecModeSimpleProtocol)
+		require.NoError(t, err, name)
+		_, err = tx.Exec(ctx, "INSERT INTO orgkit_migrations (version, name) VALUES ($1, $2)", i+1, name)
+		require.NoError(t, err)
+	}
+	cols := "provider_id, id, version, name_fold, customer_reference_fold, external_contract_fold, status, managed_by, tag_folds, doc"
+	_, err = tx.Exec(ctx, "INSERT INTO organizations ("+cols+") SELECT "+cols+" FROM "+
+		pgx.Identifier{current.Schema(), "organizations"}.Sanitize())
+	require.NoError(t, err)
+	require.NoError(t, tx.Commit(ctx))
+
+	st := postgres.New(pool, postgres.WithSchema(old))
+	require.NoError(t, st.Migrate(ctx))
+	rows, err := pool.Query(ctx, "SELECT name_fold, name_runs FROM "+pgx.Identifier{old, "organizations"}.Sanitize())
+	require.NoError(t, err)
+	var (
+		fold string
+		runs []string
+		n    int
+	)
+	_, err = pgx.ForEachRow(rows, []any{&fold, &runs}, func() error {
+		n++
+		assert.Equal(t, postgres.NameRuns(fold), runs, "runs of %q", fold)
+		return nil
+	})
+	require.NoError(t, err)
+	require.Equal(t, len(items), n)
+	for _, text := range []string{"ensensen media", "straße müller"} {
+		plan, err := search.Compile(provider.ID.String(), search.Query{Text: text})
+		require.NoError(t, err)
+		res, err := st.Search(ctx, plan)
+		require.NoError(t, err)
+		assert.Len(t, res.Hits, 1, text)
+	}
 }
