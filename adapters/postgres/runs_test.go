@@ -17,6 +17,10 @@ import (
 	"github.com/orgkit/orgkit/search"
 )
 
+// columnsBeforeRuns are the organizations columns that code written before
+// migration 0008 knows.
+const columnsBeforeRuns = "provider_id, id, version, name_fold, customer_reference_fold, external_contract_fold, status, managed_by, tag_folds, doc"
+
 func TestNameRuns(t *testing.T) {
 	for _, tt := range []struct {
 		fold string
@@ -83,9 +87,8 @@ func TestRunsOfRowsWrittenWithoutThem(t *testing.T) {
 		return r
 	}
 
-	cols := "provider_id, id, version, name_fold, customer_reference_fold, external_contract_fold, status, managed_by, tag_folds, doc"
 	_, err := pool.Exec(ctx, "WITH old AS (DELETE FROM "+orgs+" WHERE id = $1 RETURNING *)"+
-		" INSERT INTO "+orgs+" ("+cols+") SELECT "+cols+" FROM old", id)
+		" INSERT INTO "+orgs+" ("+columnsBeforeRuns+") SELECT "+columnsBeforeRuns+" FROM old", id)
 	require.NoError(t, err)
 	assert.Equal(t, postgres.NameRuns("zensensen media"), runs(), "runs of an inserted row")
 	assert.Equal(t, []uuid.UUID{id}, find("ensensen media"))
@@ -132,8 +135,7 @@ func TestMigrationFillsRunsOfExistingRows(t *testing.T) {
 		_, err = tx.Exec(ctx, "INSERT INTO orgkit_migrations (version, name) VALUES ($1, $2)", i+1, name)
 		require.NoError(t, err)
 	}
-	cols := "provider_id, id, version, name_fold, customer_reference_fold, external_contract_fold, status, managed_by, tag_folds, doc"
-	_, err = tx.Exec(ctx, "INSERT INTO organizations ("+cols+") SELECT "+cols+" FROM "+
+	_, err = tx.Exec(ctx, "INSERT INTO organizations ("+columnsBeforeRuns+") SELECT "+columnsBeforeRuns+" FROM "+
 		pgx.Identifier{current.Schema(), "organizations"}.Sanitize())
 	require.NoError(t, err)
 	require.NoError(t, tx.Commit(ctx))
