@@ -498,10 +498,7 @@ func BenchmarkSearch(b *testing.B) {
 // that the per-key sources cannot prove (the ratio is what the sources
 // save); CustomPlans, every statement planned for its arguments (the ratio
 // is what generic plans save); NoTemplates, the statements of generic
-// plans built for each search (the ratio is what templates save);
-// PlannerSubstrings, substrings that are not most likely rare left to the
-// planner, without the bounded walk of the names (the ratio is what the
-// walk saves).
+// plans built for each search (the ratio is what templates save).
 func BenchmarkSearchVs(b *testing.B) {
 	e := benchSetup(b)
 	ctx := context.Background()
@@ -512,7 +509,6 @@ func BenchmarkSearchVs(b *testing.B) {
 		{"General", postgres.GeneralSearchOnly},
 		{"CustomPlans", postgres.CustomPlansOnly},
 		{"NoTemplates", postgres.NoTemplates},
-		{"PlannerSubstrings", postgres.PlannerSubstrings},
 	} {
 		st := postgres.New(e.pool, postgres.WithSchema(e.schema))
 		other.set(st)

@@ -5,14 +5,8 @@ package postgres
 func GeneralSearchOnly(s *Store) { s.cfg.generalSearch = true }
 
 // SmallCaps makes s read at most 2 rows of a reference or contract prefix
-// on a generic plan, and walk at most 5 names for a substring, so that
-// tests reach the caps.
-func SmallCaps(s *Store) { s.cfg.keyPrefixCap, s.cfg.nameWalk = 2, 5 }
-
-// PlannerSubstrings makes s leave the plan of every substring that is not
-// most likely rare to the planner, so that benchmarks can compare it with
-// the bounded walk of the names.
-func PlannerSubstrings(s *Store) { s.cfg.plannerSubstrings = true }
+// on a generic plan, so that tests reach the cap.
+func SmallCaps(s *Store) { s.cfg.keyPrefixCap = 2 }
 
 // CustomPlansOnly makes s plan every search statement for its arguments,
 // never on a generic plan, so that benchmarks can compare the two.

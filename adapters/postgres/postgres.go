@@ -73,13 +73,9 @@ type config struct {
 	// customPlans plans every search statement for its arguments:
 	// benchmarks compare it with generic plans.
 	customPlans bool
-	// keyPrefixCap and nameWalk, when not 0, replace the constants: tests
-	// reach them with few organizations.
-	keyPrefixCap, nameWalk int
-	// plannerSubstrings leaves every substring that rareText does not
-	// accept to the planner, never walking nameWalk names first:
-	// benchmarks compare the two.
-	plannerSubstrings bool
+	// keyPrefixCap, when not 0, replaces the constant: tests reach it with
+	// few organizations.
+	keyPrefixCap int
 }
 
 // tables holds the schema-qualified, quoted table names, made once from the

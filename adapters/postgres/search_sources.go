@@ -122,12 +122,8 @@ func genericText(t search.Terms) bool {
 // one or two characters have only trigrams padded with spaces, which most
 // names hold: the trigram index read 600 ms for "a b".
 func rareText(t search.Terms) bool {
-	return longWord(t) && (strings.ContainsAny(t.Fold, "0123456789 ") || utf8.RuneCountInString(t.Fold) >= 8)
-}
-
-// longWord reports whether text holds a word of three characters or more.
-func longWord(t search.Terms) bool {
-	return slices.ContainsFunc(strings.Split(t.Fold, " "), func(w string) bool { return utf8.RuneCountInString(w) >= 3 })
+	long := slices.ContainsFunc(strings.Split(t.Fold, " "), func(w string) bool { return utf8.RuneCountInString(w) >= 3 })
+	return long && (strings.ContainsAny(t.Fold, "0123456789 ") || utf8.RuneCountInString(t.Fold) >= 8)
 }
 
 // runSources runs the sources statement, on a generic plan through pool
@@ -148,7 +144,7 @@ func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, pla
 		if sql, args, tiers, err = s.genericSources(pid, plan, want); err != nil || sql == "" {
 			return nil, false, err
 		}
-		all, err = querySettings(ctx, pool, genericSettings, sql, args)
+		all, err = querySourcesGeneric(ctx, pool, sql, args)
 	} else {
 		var stmt sq.Sqlizer
 		if stmt, tiers = s.sourcesStatement(pid, plan, afterID, mt(), filter, want, false); stmt == nil {
@@ -192,18 +188,6 @@ func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, pla
 	if len(ids) >= want { // the substring part did not run: run it now
 		m := mt()
 		more, err := s.substrings(ctx, pid, m, *m.substring(), filter, want-len(hits))
-		if err != nil {
-			return nil, false, err
-		}
-		return append(hits, more...), true, nil
-	}
-	if need := want - len(hits); len(subRows) < need && plan.After == nil && filter == nil && s.walks(plan.Terms) {
-		// The walk of the names (see walkNames) left the page short.
-		better := make([]string, 0, len(ids))
-		for id := range ids {
-			better = append(better, id)
-		}
-		more, err := s.substringsPastWalk(ctx, pid, *mt().substring(), better, need)
 		if err != nil {
 			return nil, false, err
 		}
@@ -321,12 +305,10 @@ func (s *Store) querySources(ctx context.Context, stmt sq.Sqlizer) ([]sourceRow,
 	return scanSources(res)
 }
 
-// querySettings runs sql, a statement of source rows, on pool after
-// settings, a statement of set_config(..., true) calls, in the same round
-// trip and implicit transaction, which ends the settings.
-func querySettings(ctx context.Context, pool batcher, settings, sql string, args []any) (_ []sourceRow, err error) {
+// querySourcesGeneric runs a sources statement on a generic plan.
+func querySourcesGeneric(ctx context.Context, pool batcher, sql string, args []any) (_ []sourceRow, err error) {
 	b := &pgx.Batch{}
-	b.Queue(settings)
+	b.Queue(genericSettings)
 	b.Queue(sql, args...)
 	br := pool.SendBatch(ctx, b)
 	defer func() {
@@ -377,97 +359,30 @@ var substringColumns = fmt.Sprintf("%d, %s, NULL::text[]", substringSource, sour
 //
 // Which plan finds a substring's first names cheaply depends on how many
 // names hold it: walking the name index in result order suits common
-// text, the trigram index and a sort suit rare text. Text that is most
-// likely rare (see rareText) is read through the trigram index, or the
-// index of runs (see substring), without asking. Some words are common
-// together: 7,659 names held "holdings ltd", which the trigram index found
-// and sorted in 50 ms, and the index of runs in 20 ms (0.6 s with the rows
-// not in memory). Looking among the first 5,000 names first found it in
-// 7 ms, but cost every other such search 1 to 3 ms (a name prefix of a
-// word and two letters, whose page the prefix tier leaves short, went from
-// 3.8 to 4.9 ms at p50), so it is not done.
-//
-// Other text with a word of three characters or more, which the trigram
-// index finds well, walks at most nameWalk names (see walkNames). Text of
-// short words only, whose trigrams most names hold, is left to the
-// planner, which decides from its sample of names (see migration 0005),
-// reading the names from the name index alone and fetching only the
-// page's organizations.
+// text, the trigram index and a sort suit rare text. The planner decides
+// from its sample of names (see migration 0005), reading the names from the
+// name index alone and fetching only the page's organizations, so that a
+// walk costs little. Its estimate for text that no sampled name holds is
+// not small enough, though: at 1,000,000 organizations it walked every
+// name (140 ms) for a word no name held. Text that is most likely rare
+// (see rareText) is read through the trigram index, or the index of runs
+// (see substring), without asking. Some words are common together: 7,659
+// names held "holdings ltd", which the trigram index found and sorted in
+// 50 ms, and the index of runs in 20 ms (0.6 s with the rows not in
+// memory). Looking among the
+// first 5,000 names first found it in 7 ms, but cost every other such
+// search 1 to 3 ms (a name prefix of a word and two letters, whose page
+// the prefix tier leaves short, went from 3.8 to 4.9 ms at p50), so it is
+// not done.
 func (s *Store) firstSubstringRows(p *params, pid uuid.UUID, t search.Terms, sub candidate, gate sq.Sqlizer, k int) sq.Sqlizer {
 	exclude := sq.Expr("o.id NOT IN (SELECT s.id FROM s)")
-	switch {
-	case rareText(t):
+	if rareText(t) {
 		return s.substringsByIndex(p, pid, sub, k, exclude, gate)
-	case s.walks(t):
-		return s.walkNames(p, pid, sub, exclude, gate, k)
 	}
 	names := selectFrom("o.name_fold, o.id", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", p.arg(pid)), sub.source, exclude, gate},
 		" ORDER BY o.name_fold, o.id LIMIT ?", p.arg(k))
 	return s.joinNames(p, pid, names)
 }
-
-// nameWalk is how many names, in result order, a substring search reads
-// from the name index before it asks the trigram index.
-const nameWalk = 20_000
-
-func (s *Store) nameWalk() int { return cmp.Or(s.cfg.nameWalk, nameWalk) }
-
-// walks reports whether the first page of a substring search for t
-// without a filter walks the first nameWalk names (see walkNames): text
-// that rareText does not accept, with a word the trigram index finds well.
-func (s *Store) walks(t search.Terms) bool {
-	return !rareText(t) && longWord(t) && !s.cfg.plannerSubstrings
-}
-
-// walkNames selects, in the columns of the sources, the first k rows of
-// the substring tier among the first nameWalk names that pass exclude and
-// gate. When they hold fewer than the page needs, runSources asks the
-// trigram index for the page (see substringsPastWalk).
-//
-// Left to decide, the planner walks the name index when it takes the text
-// for common and sorts what the trigram index finds when it takes it for
-// rare, and its sample of names cannot tell how far into the names the
-// first holders lie: names that hold a text are not spread evenly, since
-// it is often part of a first word. At 1,000,000 organizations it walked
-// 156,520 names (27 ms, 233 ms with the names not in memory) for a text
-// that 123 names held. A walk of nameWalk names costs about 8 ms there;
-// the page of two texts in three of four letters lay within it.
-func (s *Store) walkNames(p *params, pid uuid.UUID, sub candidate, exclude, gate sq.Sqlizer, k int) sq.Sqlizer {
-	first := selectFrom("o.name_fold, o.id", s.t.orgs+" AS o", sq.Expr("o.provider_id = ?", p.arg(pid)),
-		" ORDER BY o.name_fold, o.id LIMIT ?", p.arg(s.nameWalk()))
-	return s.joinNames(p, pid, sq.Expr("SELECT o.name_fold, o.id FROM (?) AS o WHERE ? LIMIT ?", first, sq.And{sub.pred, exclude, gate}, p.arg(k)))
-}
-
-// substringsPastWalk returns the first k hits of the substring tier but
-// the organizations of better, through the trigram index, for a page that
-// the walk of the names left short. Its plan sorts every name the index
-// finds, which PostgreSQL may estimate costly enough to compile it (JIT):
-// that took 40 ms at 1,000,000 organizations, for a statement that runs
-// in a few. On the Store's own pool it runs with JIT off and planned for
-// its arguments, both set for that statement alone in the same round
-// trip, as a batch: not in a caller's transaction, which would keep the
-// settings, nor on a pool whose batches would take the simple protocol.
-func (s *Store) substringsPastWalk(ctx context.Context, pid uuid.UUID, sub candidate, better []string, k int) ([]org.Hit, error) {
-	stmt := s.substringsByIndex(nil, pid, sub, k, sq.Expr("NOT (o.id = ANY(?::uuid[]))", better))
-	pool, ok := s.db.(batcher)
-	if !s.ownTx || s.mode != nil || !ok {
-		return s.substringHits(ctx, stmt, sub.m)
-	}
-	sql, args, err := build(stmt)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := querySettings(ctx, pool, pastWalkSettings, sql, args)
-	if err != nil {
-		return nil, translateCtx(ctx, err)
-	}
-	return substringsOf(rows, sub.m)
-}
-
-// pastWalkSettings is sent before the statement of substringsPastWalk. A
-// pool that prepares statements would otherwise come to run it on a
-// generic plan, which cannot see how many names the pattern matches.
-const pastWalkSettings = "SELECT set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)"
 
 // joinNames selects, in the columns of the sources, the organizations of
 // names, a statement of (name_fold, id) rows of the substring tier.
@@ -528,11 +443,6 @@ func (s *Store) substringHits(ctx context.Context, stmt sq.Sqlizer, m search.Mat
 	if err != nil {
 		return nil, translateCtx(ctx, err)
 	}
-	return substringsOf(rows, m)
-}
-
-// substringsOf decodes rows of the substring tier into hits.
-func substringsOf(rows []sourceRow, m search.Match) ([]org.Hit, error) {
 	hits := make([]org.Hit, len(rows))
 	for i, r := range rows {
 		o, err := decode(r.doc)

@@ -119,63 +119,6 @@ func TestSearchKeyPrefixPastTheCap(t *testing.T) {
 	}
 }
 
-// TestSearchSubstringPastTheWalk searches substrings that are not most
-// likely rare, which read a few names in result order before they ask the
-// trigram index: the page is the same whether the walked names hold all of
-// it, part of it (the rest lies past them) or none, with a walked name
-// that matches at a better tier, on the Store's pool, in a caller's
-// transaction and on a pool whose connections default to the simple
-// protocol.
-func TestSearchSubstringPastTheWalk(t *testing.T) {
-	ctx := context.Background()
-	provider := org.Provider{ID: uuid.New(), AdminOrganizationID: uuid.New()}
-	var ins []org.CreateInput
-	for i := range 20 {
-		word := "x"
-		if i%3 == 0 || i == 1 {
-			word = "swer"
-		}
-		in := org.CreateInput{Name: fmt.Sprintf("a%02d %s", i, word), ManagedBy: ownership.ServiceProvider, Country: "GB"}
-		if i == 1 { // "wer" matches its reference at the prefix tier
-			in.CustomerReference = "wers"
-		}
-		ins = append(ins, in)
-	}
-	ins = append(ins, org.CreateInput{Name: "z lastwer", ManagedBy: ownership.ServiceProvider, Country: "GB"})
-	items := imported(t, provider.ID, ins)
-	mem, pg := memory.New(), newStore(t, sharedPool(t))
-	postgres.SmallCaps(pg) // walks the first 5 names: a00 to a04
-	simple := newStore(t, newPool(t, nil, func(c *pgxpool.Config) {
-		c.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
-	}))
-	postgres.SmallCaps(simple)
-	for _, s := range []org.Store{mem, pg, simple} {
-		require.NoError(t, s.(org.Importer).Import(ctx, items))
-	}
-	// In a caller's transaction the search past the walk runs without
-	// settings of its own, which would outlive it there.
-	tx, err := sharedPool(t).Begin(ctx)
-	require.NoError(t, err)
-	defer func() { require.NoError(t, tx.Rollback(ctx)) }()
-	_, err = tx.Exec(ctx, "SET LOCAL jit = on")
-	require.NoError(t, err)
-	inTx := pg.WithTx(tx)
-	for _, text := range []string{"wer", "swe", "stwe"} {
-		for _, limit := range []int{1, 2, 20} {
-			plan, err := search.Compile(provider.ID.String(), search.Query{Text: text, Limit: limit})
-			require.NoError(t, err)
-			want := pages(t, ctx, mem, plan)
-			require.NotEmpty(t, want, text)
-			assert.Equal(t, want, pages(t, ctx, pg, plan), "%q, limit %d", text, limit)
-			assert.Equal(t, want, pages(t, ctx, inTx, plan), "%q, limit %d, in a transaction", text, limit)
-			assert.Equal(t, want, pages(t, ctx, simple, plan), "%q, limit %d, simple protocol pool", text, limit)
-		}
-	}
-	var jit string
-	require.NoError(t, tx.QueryRow(ctx, "SHOW jit").Scan(&jit))
-	assert.Equal(t, "on", jit, "a search in the transaction changed its settings")
-}
-
 // TestWhichSearchesUseRuns checks that rare text of five characters or
 // more, and only that, is looked up by its runs.
 func TestWhichSearchesUseRuns(t *testing.T) {
