@@ -74,14 +74,17 @@
 //
 // Planning the sources statement still costs more than running it (0.8 to
 // 1.5 ms against 0.2 to 0.4 ms for a reference or a number at 1,000,000
-// organizations). For a first page without a filter of text that is most
-// likely a key or rare (it holds a digit, a space, or eight characters or
-// more, and a word of three or more), unless it reads as a number of fewer
-// than 7 digits, one plan suits every such text once no source can walk
-// the name index where its own index is right, so the statement runs on a
-// generic plan, made once per connection: reference and contract prefixes read their own index, at
-// most 100 rows, falling back to the statement planned for its arguments
-// when a prefix holds more. The settings that ask for the generic plan
+// organizations). For a first page without a filter of any text but a
+// number of fewer than 7 digits, one plan suits every such text once no
+// source can walk the name index where its own index is right, so the
+// statement runs on a generic plan, made once per connection: reference
+// and contract prefixes read their own index, at most 100 rows, falling
+// back to the statement planned for its arguments when a prefix holds
+// more. The substring tier is part of it only for text that is most likely
+// rare (it holds a digit, a space, or eight characters or more, and a word
+// of three or more), which an index always finds; for other text the
+// plan depends on how many names hold it, so the substring tier runs
+// afterwards, planned for its arguments, when the page still has room. The settings that ask for the generic plan
 // (plan_cache_mode, and no parallel workers, whose start cost 10 ms) are
 // sent with set_config in the same round trip and end with the statement's
 // implicit transaction. This needs a pool that prepares statements (pgx's
@@ -89,7 +92,8 @@
 // in a caller's transaction, or on a pool in another mode, every statement
 // is planned for its arguments. Such a statement has one text for every
 // search text of a shape (whether it is a number and of how many digits,
-// how many words it has, whether it has five characters or more), which
+// how many words it has, whether it is most likely rare and has five
+// characters or more), which
 // the Store renders once per shape and
 // keeps; later searches of the shape only collect their values for it.
 //

@@ -58,9 +58,9 @@ func (s *Store) searchSources(ctx context.Context, pid uuid.UUID, plan search.Pl
 // Planning the sources statement costs more than running it: at 1,000,000
 // organizations, 0.8 to 1.5 ms against 0.2 to 0.4 ms for a reference or a
 // number. Its plan depends on the text only through how many rows a range
-// or a substring holds, and for text that is most likely a key or rare
-// (see genericText) one plan suits every such text, provided that no source
-// can walk the name index where its own index is right: the reference and
+// or a substring holds, and one plan suits the sources of every text that
+// genericText accepts, provided that no source can walk the name index
+// where its own index is right: the reference and
 // contract prefixes read their own index in its order, at most
 // keyPrefixCap rows, and a marker row tells when a prefix holds more (the
 // statement planned for its arguments runs then). Such a statement runs on
@@ -104,16 +104,23 @@ func (s *Store) genericPool(plan search.Plan, t search.Terms, filter sq.Sqlizer)
 	return pool, ok
 }
 
-// genericText reports whether one plan suits every text like t: text
-// that rareText holds likely rare, unless it reads as a number of fewer
-// than 7 digits. A short number prefix, which matches up to every number,
-// was slower on a generic plan (1.6 s against 0.9 s for "441" before
-// migration 0006). Names of several words take the same time either way
-// when their words are common together (50 ms for "holdings ltd" through
-// the trigram index, 30 searches each way) and 1 to 1.4 ms less on a generic plan when they are
-// not.
+// genericText reports whether one plan suits the sources of every text
+// like t: any text but a number of fewer than 7 digits. A short number
+// prefix, which matches up to every number, was slower on a generic plan
+// (1.6 s against 0.9 s for "441" before migration 0006). Names of several
+// words take the same time either way when their words are common together
+// (50 ms for "holdings ltd" through the trigram index, 30 searches each
+// way) and 1 to 1.4 ms less on a generic plan when they are not.
+//
+// The substring tier is part of the generic statement only for text that
+// rareText accepts, which is always read through an index. For other text
+// the plan that finds its first names depends on how many names hold it
+// (see firstSubstringRows), so it runs afterwards, planned for its
+// arguments, when the sources leave the page short: a name prefix of one
+// short word, whose page the prefix tier mostly fills, is then not planned
+// for a substring it does not need.
 func genericText(t search.Terms) bool {
-	return rareText(t) && (t.Digits == "" || len(t.Digits) >= 7)
+	return t.Digits == "" || len(t.Digits) >= 7
 }
 
 // rareText reports whether text is most likely rare among names, or a key:
@@ -188,6 +195,17 @@ func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, pla
 	if len(ids) >= want { // the substring part did not run: run it now
 		m := mt()
 		more, err := s.substrings(ctx, pid, m, *m.substring(), filter, want-len(hits))
+		if err != nil {
+			return nil, false, err
+		}
+		return append(hits, more...), true, nil
+	}
+	if pool != nil && !rareText(plan.Terms) { // not in the statement (see genericText)
+		better := make([]string, 0, len(ids))
+		for id := range ids {
+			better = append(better, id)
+		}
+		more, err := s.substringsPast(ctx, pid, *mt().substring(), better, want-len(hits))
 		if err != nil {
 			return nil, false, err
 		}
@@ -284,7 +302,7 @@ func (s *Store) sourcesStatement(pid uuid.UUID, plan search.Plan, afterID uuid.U
 	}
 	stmt = sq.Expr("SELECT s.*, ? FROM (?) AS s", numbers, join("UNION ALL", parts))
 	gate := sq.Expr("(SELECT count(DISTINCT s.id) FROM s) < ?", p.arg(want))
-	if sub := mt.substring(); sub != nil {
+	if sub := mt.substring(); sub != nil && (!generic || rareText(mt.terms)) {
 		var part sq.Sqlizer
 		if plan.After == nil && filter == nil {
 			part = s.firstSubstringRows(p, pid, mt.terms, *sub, gate, want)
@@ -382,6 +400,18 @@ func (s *Store) firstSubstringRows(p *params, pid uuid.UUID, t search.Terms, sub
 	names := selectFrom("o.name_fold, o.id", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", p.arg(pid)), sub.source, exclude, gate},
 		" ORDER BY o.name_fold, o.id LIMIT ?", p.arg(k))
 	return s.joinNames(p, pid, names)
+}
+
+// substringsPast returns the first k hits of the substring tier of a first
+// page without a filter, after sources that read fewer organizations than
+// the page needs: better, their ids, are then every organization that
+// matches at a better tier. The plan is left to the planner, as in
+// firstSubstringRows.
+func (s *Store) substringsPast(ctx context.Context, pid uuid.UUID, sub candidate, better []string, k int) ([]org.Hit, error) {
+	names := selectFrom("o.name_fold, o.id", s.t.orgs+" AS o",
+		sq.And{sq.Expr("o.provider_id = ?", pid), sub.source, sq.Expr("NOT (o.id = ANY(?::uuid[]))", better)},
+		" ORDER BY o.name_fold, o.id LIMIT ?", k)
+	return s.substringHits(ctx, sq.Expr("? ORDER BY o.name_fold, o.id", s.joinNames(nil, pid, names)), sub.m)
 }
 
 // joinNames selects, in the columns of the sources, the organizations of

@@ -86,7 +86,8 @@ type shape struct {
 	substring bool // names are searched for a substring
 	spaced    bool // the fold key holds a space
 	words     int  // words of three characters or more
-	runs      bool // five characters or more (see substring)
+	rare      bool // rareText: the substring tier is part of the statement
+	runs      bool // rare, of five characters or more (see substring)
 }
 
 // maxTemplateWords bounds the words of a shape that is kept, and so the
@@ -103,10 +104,8 @@ func shapeOf(t search.Terms) (shape, bool) {
 	sh := shape{digits: min(len(t.Digits), numberBucket+2), substring: t.Substring(), spaced: strings.Contains(t.Fold, " ")}
 	_, closed := prefixEnd(t.Fold)
 	sh.open = !closed
-	// Text on a generic plan is rare (genericText), so substring decides by
-	// length alone; rareText is repeated so that the shape stays right if
-	// that ever changes.
-	sh.runs = rareText(t) && utf8.RuneCountInString(t.Fold) >= runLength
+	sh.rare = rareText(t)
+	sh.runs = sh.rare && utf8.RuneCountInString(t.Fold) >= runLength
 	for _, w := range strings.Split(t.Fold, " ") {
 		if utf8.RuneCountInString(w) >= 3 {
 			sh.words++
