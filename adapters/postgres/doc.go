@@ -65,7 +65,9 @@
 // (migration 0006), and a prefix of 7 or 8 digits walks the numbers that
 // share its first 7 digits in name order (migration 0007). When the sources found
 // fewer organizations than the page needs, the same statement also reads
-// the substring tier, leaving out the organizations the sources found.
+// the substring tier, leaving out the organizations the sources found (a
+// second statement does, on a generic plan, for text that is not most
+// likely rare: see below).
 // When a source that read its limit may have left rows of its tier unread
 // that the page needs (rows of a better tier took its places), the search
 // runs one general statement instead: every tier, best first, under one
@@ -74,8 +76,9 @@
 //
 // Planning the sources statement still costs more than running it (0.8 to
 // 1.5 ms against 0.2 to 0.4 ms for a reference or a number at 1,000,000
-// organizations). For a first page without a filter of any text but a
-// number of fewer than 7 digits, one plan suits every such text once no
+// organizations). For a first page without a filter of text with a word
+// of three characters or more, unless it reads as a number of fewer than 7
+// digits, one plan suits every such text once no
 // source can walk the name index where its own index is right, so the
 // statement runs on a generic plan, made once per connection: reference
 // and contract prefixes read their own index, at most 100 rows, falling
@@ -92,8 +95,8 @@
 // in a caller's transaction, or on a pool in another mode, every statement
 // is planned for its arguments. Such a statement has one text for every
 // search text of a shape (whether it is a number and of how many digits,
-// how many words it has, whether it is most likely rare and has five
-// characters or more), which
+// how many words it has, whether it is most likely rare, and if so whether
+// it has five characters or more), which
 // the Store renders once per shape and
 // keeps; later searches of the shape only collect their values for it.
 //

@@ -183,7 +183,7 @@ func TestTemplatesMatchFreshStatements(t *testing.T) {
 		"acme holdings ltd", "globex trading co", "benan systems llc x", "a müller gmbh",
 		"straße 12", "100%_ab\\c", "holdingsx", "systemsxx", "ragon ab cd", "xyz 12 34",
 		strings.Repeat("\U0010FFFF", 8), strings.Repeat("\U0010FFFF", 9), "co mix one two three four five",
-		"acme", "zorg", "acmex", "zorgyx", "ab c", "xy z", // not rare: no substring tier in the statement
+		"acme", "zorg", "acmex", "zorgyx", // not rare: no substring tier in the statement
 	}
 	var generic int
 	for _, limit := range []int{0, 1, 50} {
@@ -220,7 +220,7 @@ func TestTemplateValuesAreSlots(t *testing.T) {
 // shape the statement built for it: the Store, and its templates, last
 // across the inputs.
 func FuzzTemplates(f *testing.F) {
-	for _, text := range []string{"CR-00051134", "+441316840770", "4413168", "ragon hol", "acme holdings ltd", "straße 12", "acme", "ab c"} {
+	for _, text := range []string{"CR-00051134", "+441316840770", "4413168", "ragon hol", "acme holdings ltd", "straße 12", "acme", "acmex"} {
 		f.Add(text, 0)
 	}
 	s := &Store{t: newTables(DefaultSchema), templates: new(templates)}

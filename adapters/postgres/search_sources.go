@@ -27,7 +27,8 @@ import (
 // rows are ranked here by search.Terms.Match, as in the memory store, so
 // hits and order are the same. The substring tier, whose plan depends on
 // how common the text is, is a part of the same statement that runs only
-// when the page may still have room.
+// when the page may still have room; on a generic plan, for text that is
+// not most likely rare, it is a second statement (see genericText).
 
 // sourceSlack is how many more rows each source reads than the page
 // needs, so that rows that turn out to match at a better tier (at most one
@@ -105,7 +106,11 @@ func (s *Store) genericPool(plan search.Plan, t search.Terms, filter sq.Sqlizer)
 }
 
 // genericText reports whether one plan suits the sources of every text
-// like t: any text but a number of fewer than 7 digits. A short number
+// like t: text with a word of three characters or more (see longWord),
+// unless it reads as a number of fewer than 7 digits. Shorter text, such as
+// "cr", is the prefix of more than keyPrefixCap references or contracts
+// in many a provider's data, so a generic plan would often be run for
+// nothing before the one planned for its arguments. A short number
 // prefix, which matches up to every number, was slower on a generic plan
 // (1.6 s against 0.9 s for "441" before migration 0006). Names of several
 // words take the same time either way when their words are common together
@@ -120,7 +125,7 @@ func (s *Store) genericPool(plan search.Plan, t search.Terms, filter sq.Sqlizer)
 // short word, whose page the prefix tier mostly fills, is then not planned
 // for a substring it does not need.
 func genericText(t search.Terms) bool {
-	return t.Digits == "" || len(t.Digits) >= 7
+	return longWord(t) && (t.Digits == "" || len(t.Digits) >= 7)
 }
 
 // rareText reports whether text is most likely rare among names, or a key:
@@ -129,13 +134,19 @@ func genericText(t search.Terms) bool {
 // one or two characters have only trigrams padded with spaces, which most
 // names hold: the trigram index read 600 ms for "a b".
 func rareText(t search.Terms) bool {
-	long := slices.ContainsFunc(strings.Split(t.Fold, " "), func(w string) bool { return utf8.RuneCountInString(w) >= 3 })
-	return long && (strings.ContainsAny(t.Fold, "0123456789 ") || utf8.RuneCountInString(t.Fold) >= 8)
+	return longWord(t) && (strings.ContainsAny(t.Fold, "0123456789 ") || utf8.RuneCountInString(t.Fold) >= 8)
+}
+
+// longWord reports whether text holds a word of three characters or more.
+func longWord(t search.Terms) bool {
+	return slices.ContainsFunc(strings.Split(t.Fold, " "), func(w string) bool { return utf8.RuneCountInString(w) >= 3 })
 }
 
 // runSources runs the sources statement, on a generic plan through pool
-// when pool is not nil, and ranks its rows. On a generic plan it returns
-// errWideKeyPrefix when a reference or contract prefix was cut short.
+// when pool is not nil, and ranks its rows, then runs the substring tier
+// when the page has room and the statement did not hold it. On a generic
+// plan it returns errWideKeyPrefix when a reference or contract prefix was
+// cut short.
 //
 // mt returns the search's matcher, built on the first call: a generic plan
 // builds its own.
@@ -201,6 +212,7 @@ func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, pla
 		return append(hits, more...), true, nil
 	}
 	if pool != nil && !rareText(plan.Terms) { // not in the statement (see genericText)
+		// Not nil: NOT (id = ANY(NULL)) would leave out every row.
 		better := make([]string, 0, len(ids))
 		for id := range ids {
 			better = append(better, id)
@@ -208,6 +220,14 @@ func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, pla
 		more, err := s.substringsPast(ctx, pid, *mt().substring(), better, want-len(hits))
 		if err != nil {
 			return nil, false, err
+		}
+		// The second statement sees changes committed since the first: an
+		// organization that now matches at a better tier is not proved to
+		// be in its place, so the general statement answers.
+		for _, h := range more {
+			if m, _ := plan.Terms.Match(h.Organization.SearchKeys()); m.Tier != search.TierSubstring {
+				return nil, false, nil
+			}
 		}
 		return append(hits, more...), true, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 
 	"github.com/orgkit/orgkit/adapters/memory"
 	"github.com/orgkit/orgkit/adapters/postgres"
+	"github.com/orgkit/orgkit/adapters/storetest"
 	"github.com/orgkit/orgkit/org"
 	"github.com/orgkit/orgkit/ownership"
 	"github.com/orgkit/orgkit/search"
@@ -119,6 +121,95 @@ func TestSearchKeyPrefixPastTheCap(t *testing.T) {
 	}
 }
 
+// TestSearchSubstringAfterGenericSources pages through a text that is not
+// most likely rare, whose sources run on a generic plan and whose
+// substring tier runs after them, with a few prefix hits and more
+// substring hits than a page holds, created in the opposite order of their
+// names.
+func TestSearchSubstringAfterGenericSources(t *testing.T) {
+	ctx := context.Background()
+	rec := &recorder{}
+	pg := newStore(t, newPool(t, rec))
+	provider := org.Provider{ID: uuid.New(), AdminOrganizationID: uuid.New()}
+	var ins []org.CreateInput
+	for i := 11; i >= 0; i-- {
+		ins = append(ins, org.CreateInput{Name: fmt.Sprintf("x%02d swer", i), ManagedBy: ownership.ServiceProvider, Country: "GB"})
+	}
+	for _, name := range []string{"wer b", "wer a"} {
+		ins = append(ins, org.CreateInput{Name: name, ManagedBy: ownership.ServiceProvider, Country: "GB"})
+	}
+	items := imported(t, provider.ID, ins)
+	mem := memory.New()
+	for _, s := range []org.Store{mem, pg} {
+		require.NoError(t, s.(org.Importer).Import(ctx, items))
+	}
+	for _, limit := range []int{3, 5, 13} {
+		plan, err := search.Compile(provider.ID.String(), search.Query{Text: "wer", Limit: limit})
+		require.NoError(t, err)
+		rec.mu.Lock()
+		rec.sql = nil
+		rec.mu.Unlock()
+		assert.Equal(t, pages(t, ctx, mem, plan), pages(t, ctx, pg, plan), "limit %d", limit)
+		rec.mu.Lock()
+		sent := strings.Join(rec.sql, "\n")
+		rec.mu.Unlock()
+		require.Contains(t, sent, "force_generic_plan", "the first page runs on a generic plan")
+		require.Contains(t, sent, "NOT (o.id = ANY(", "the substring tier runs after the sources")
+	}
+}
+
+// hook runs f once, before the first statement whose text holds marker.
+type hook struct {
+	marker string
+	once   sync.Once
+	f      func()
+}
+
+func (h *hook) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	if strings.Contains(d.SQL, h.marker) {
+		h.once.Do(h.f)
+	}
+	return ctx
+}
+
+func (h *hook) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// TestSubstringTierAfterARename renames an organization between the
+// sources statement and the substring tier's, so that it matches at the
+// prefix tier by the time the second statement finds it: the page still
+// gives it its better match.
+func TestSubstringTierAfterARename(t *testing.T) {
+	ctx := context.Background()
+	h := &hook{marker: "NOT (o.id = ANY("}
+	st := newStore(t, newPool(t, h))
+	b := storetest.Setup(t, func(*testing.T) org.Store { return st })
+	var ids []uuid.UUID
+	for i := range 6 {
+		ids = append(ids, b.MustCreate(t, b.Staff1, storetest.ProviderInput(fmt.Sprintf("X%02d Swer", i))).ID())
+	}
+	renamed := false
+	h.f = func() {
+		name := "Wer Renamed"
+		_, err := b.Service.Update(ctx, b.Staff1, ids[3], org.Update{Name: &name})
+		assert.NoError(t, err)
+		renamed = true
+	}
+	q := org.SearchQuery{Text: "wer", Limit: 3}
+	got, err := b.Service.Search(ctx, b.Staff1, q)
+	require.NoError(t, err)
+	require.True(t, renamed, "the substring tier ran after the sources")
+	want, err := b.Service.Search(ctx, b.Staff1, q)
+	require.NoError(t, err)
+	hits := func(res org.SearchResult) (out []string) {
+		for _, h := range res.Hits {
+			out = append(out, h.Organization.Name()+" "+h.Match.String())
+		}
+		return out
+	}
+	assert.Equal(t, hits(want), hits(got))
+	assert.Equal(t, "Wer Renamed", got.Hits[0].Organization.Name())
+}
+
 // TestWhichSearchesUseRuns checks that rare text of five characters or
 // more, and only that, is looked up by its runs.
 func TestWhichSearchesUseRuns(t *testing.T) {
@@ -151,9 +242,10 @@ func TestWhichSearchesUseRuns(t *testing.T) {
 }
 
 // TestWhichSearchesRunOnAGenericPlan checks which searches run on a
-// generic plan: a first page without a filter of any text but a number of
-// fewer than 7 digits, on the Store's own pool; never in a caller's
-// transaction, which would keep the settings.
+// generic plan: a first page without a filter of text with a word of three
+// characters or more, but not a number of fewer than 7 digits, on the
+// Store's own pool; never in a caller's transaction, which would keep the
+// settings.
 func TestWhichSearchesRunOnAGenericPlan(t *testing.T) {
 	ctx := context.Background()
 	rec := &recorder{}
@@ -182,7 +274,8 @@ func TestWhichSearchesRunOnAGenericPlan(t *testing.T) {
 	for _, text := range []string{"CR-0001", "telecommunic", "acme tel", "4420794", "+44 20 7946 0001", "acm", "acme", "lecom"} {
 		assert.True(t, generic(st, search.Query{Text: text}), text)
 	}
-	for _, text := range []string{"44207", "442"} {
+	// Short words only, and numbers of fewer than 7 digits.
+	for _, text := range []string{"ac", "me t", "44207", "442"} {
 		assert.False(t, generic(st, search.Query{Text: text}), text)
 	}
 	assert.False(t, generic(st, search.Query{Text: "CR-0001", Filter: search.Filter{Status: []string{"active"}}}))
