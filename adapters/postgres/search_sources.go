@@ -137,6 +137,11 @@ func rareText(t search.Terms) bool {
 	return longWord(t) && (strings.ContainsAny(t.Fold, "0123456789 ") || utf8.RuneCountInString(t.Fold) >= 8)
 }
 
+// substringApart reports whether the sources statement of t, on a generic
+// plan when generic is set, leaves the substring tier to a statement of its
+// own (see genericText).
+func substringApart(generic bool, t search.Terms) bool { return generic && !rareText(t) }
+
 // longWord reports whether text holds a word of three characters or more.
 func longWord(t search.Terms) bool {
 	return slices.ContainsFunc(strings.Split(t.Fold, " "), func(w string) bool { return utf8.RuneCountInString(w) >= 3 })
@@ -211,7 +216,7 @@ func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, pla
 		}
 		return append(hits, more...), true, nil
 	}
-	if pool != nil && !rareText(plan.Terms) { // not in the statement (see genericText)
+	if substringApart(pool != nil, plan.Terms) {
 		// Not nil: NOT (id = ANY(NULL)) would leave out every row.
 		better := make([]string, 0, len(ids))
 		for id := range ids {
@@ -322,7 +327,7 @@ func (s *Store) sourcesStatement(pid uuid.UUID, plan search.Plan, afterID uuid.U
 	}
 	stmt = sq.Expr("SELECT s.*, ? FROM (?) AS s", numbers, join("UNION ALL", parts))
 	gate := sq.Expr("(SELECT count(DISTINCT s.id) FROM s) < ?", p.arg(want))
-	if sub := mt.substring(); sub != nil && (!generic || rareText(mt.terms)) {
+	if sub := mt.substring(); sub != nil && !substringApart(generic, mt.terms) {
 		var part sq.Sqlizer
 		if plan.After == nil && filter == nil {
 			part = s.firstSubstringRows(p, pid, mt.terms, *sub, gate, want)
