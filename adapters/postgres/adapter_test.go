@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -321,6 +322,21 @@ func (r *recorder) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.Trace
 func (r *recorder) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
 
 func (r *recorder) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+
+// reset forgets what was recorded.
+func (r *recorder) reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sql, r.args = nil, nil
+}
+
+// sent reports whether a statement recorded since the last reset holds
+// text.
+func (r *recorder) sent(text string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.ContainsFunc(r.sql, func(sql string) bool { return strings.Contains(sql, text) })
+}
 
 // TestUserBytesOnlyTravelAsArguments sends hostile text through every
 // operation and checks that none of it ever appears in SQL text.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -146,15 +145,10 @@ func TestSearchSubstringAfterGenericSources(t *testing.T) {
 	for _, limit := range []int{3, 5, 13} {
 		plan, err := search.Compile(provider.ID.String(), search.Query{Text: "wer", Limit: limit})
 		require.NoError(t, err)
-		rec.mu.Lock()
-		rec.sql = nil
-		rec.mu.Unlock()
+		rec.reset()
 		assert.Equal(t, pages(t, ctx, mem, plan), pages(t, ctx, pg, plan), "limit %d", limit)
-		rec.mu.Lock()
-		sent := strings.Join(rec.sql, "\n")
-		rec.mu.Unlock()
-		require.Contains(t, sent, "force_generic_plan", "the first page runs on a generic plan")
-		require.Contains(t, sent, "NOT (o.id = ANY(", "the substring tier runs after the sources")
+		require.True(t, rec.sent("force_generic_plan"), "the first page runs on a generic plan")
+		require.True(t, rec.sent("NOT (o.id = ANY("), "the substring tier runs after the sources")
 	}
 }
 
@@ -221,17 +215,13 @@ func TestWhichSearchesUseRuns(t *testing.T) {
 	require.NoError(t, st.Import(ctx, items))
 	byRuns := func(text string) bool {
 		t.Helper()
-		rec.mu.Lock()
-		rec.sql = nil
-		rec.mu.Unlock()
+		rec.reset()
 		plan, err := search.Compile(provider.ID.String(), search.Query{Text: text, Count: true})
 		require.NoError(t, err)
 		res, err := st.Search(ctx, plan)
 		require.NoError(t, err)
 		require.Len(t, res.Hits, 1, text)
-		rec.mu.Lock()
-		defer rec.mu.Unlock()
-		return slices.ContainsFunc(rec.sql, func(sql string) bool { return strings.Contains(sql, "name_runs @>") })
+		return rec.sent("name_runs @>")
 	}
 	for _, text := range []string{"telecommunic", "me tel"} { // rare: eight characters or more, a space
 		assert.True(t, byRuns(text), text)
@@ -257,17 +247,13 @@ func TestWhichSearchesRunOnAGenericPlan(t *testing.T) {
 	require.NoError(t, st.Import(ctx, items))
 	generic := func(s org.Store, q search.Query) bool {
 		t.Helper()
-		rec.mu.Lock()
-		rec.sql = nil
-		rec.mu.Unlock()
+		rec.reset()
 		plan, err := search.Compile(provider.ID.String(), q)
 		require.NoError(t, err)
 		res, err := s.Search(ctx, plan)
 		require.NoError(t, err)
 		require.Len(t, res.Hits, 1, q.Text)
-		rec.mu.Lock()
-		defer rec.mu.Unlock()
-		return slices.ContainsFunc(rec.sql, func(sql string) bool { return strings.Contains(sql, "force_generic_plan") })
+		return rec.sent("force_generic_plan")
 	}
 	// "acm", "acme" and "lecom" are not rare: their substring tier runs
 	// afterwards, planned for them ("lecom" is found only there).
