@@ -3,6 +3,7 @@ package redis_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -33,7 +34,10 @@ import (
 // same reads and writes on the same keys. Change baselines make the store's
 // checks too, as reads in the same MULTI/EXEC; search baselines read one
 // sorted set, without ranking across keys. Besides ns/op each reports p50
-// and p99 latency in microseconds.
+// and p99 latency in microseconds, and the server's time per operation
+// (srv-µs; with srv-p99-µs where each operation is one script or
+// MULTI/EXEC), so a gap to the baseline can be told apart as the server's
+// or the client's.
 //
 //	ORGKIT_REDIS_BENCH_N=100000 go test -run '^$' -bench . -benchtime 1000x ./adapters/redis
 //
@@ -166,10 +170,15 @@ func (e *benchEnv) benchOrgs(first, n int) []*org.Organization {
 	return out
 }
 
-// timed runs op b.N times and reports p50 and p99 latency.
-func timed(b *testing.B, op func() error) {
+// timed runs op b.N times and reports p50 and p99 latency as the client
+// sees it, and the server's share of it (see serverTime).
+func (e *benchEnv) timed(b *testing.B, op func() error) {
 	b.Helper()
+	ctx := context.Background()
 	lat := make([]time.Duration, 0, b.N)
+	if err := e.c.ConfigResetStat(ctx).Err(); err != nil {
+		b.Fatal(err)
+	}
 	b.ResetTimer()
 	for range b.N { // not b.Loop: callers prepare b.N inputs beforehand
 		t0 := time.Now()
@@ -184,6 +193,93 @@ func timed(b *testing.B, op func() error) {
 		b.ReportMetric(float64(lat[len(lat)*50/100].Nanoseconds())/1e3, "p50-µs")
 		b.ReportMetric(float64(lat[min(len(lat)-1, len(lat)*99/100)].Nanoseconds())/1e3, "p99-µs")
 	}
+	if err := e.serverTime(ctx, b); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// serverTime reports how long the server spent on the commands sent since
+// its statistics were reset (INFO commandstats), per operation: the rest
+// of the latency is the network, the client, and waiting for a core. A
+// script or MULTI/EXEC counts as one command; the commands it ran are
+// counted again on their own, so when any ran only those count. When each
+// operation was one such command, srv-p99-µs is the upper bound of the
+// LATENCY HISTOGRAM bucket holding its 99th percentile (buckets double).
+func (e *benchEnv) serverTime(ctx context.Context, b *testing.B) error {
+	info, err := e.c.Info(ctx, "commandstats").Result()
+	if err != nil {
+		return err
+	}
+	type stat struct{ calls, usec float64 }
+	stats := map[string]stat{}
+	for line := range strings.Lines(info) {
+		name, rest, ok := strings.Cut(strings.TrimSpace(line), ":")
+		name, found := strings.CutPrefix(name, "cmdstat_")
+		if !ok || !found || name == "info" || strings.HasPrefix(name, "config") {
+			continue
+		}
+		var st stat
+		for f := range strings.SplitSeq(rest, ",") {
+			k, v, _ := strings.Cut(f, "=")
+			switch k {
+			case "calls":
+				st.calls, _ = strconv.ParseFloat(v, 64)
+			case "usec":
+				st.usec, _ = strconv.ParseFloat(v, 64)
+			}
+		}
+		stats[name] = st
+	}
+	outer := []string{"evalsha", "exec"}
+	if stats["evalsha"].calls == 0 && stats["exec"].calls == 0 {
+		outer = slices.Collect(maps.Keys(stats))
+	}
+	var calls, usec float64
+	for _, name := range outer {
+		calls += stats[name].calls
+		usec += stats[name].usec
+	}
+	b.ReportMetric(usec/float64(b.N), "srv-µs")
+	if len(outer) == 2 && calls == float64(b.N) {
+		name := "evalsha"
+		if stats[name].calls == 0 {
+			name = "exec"
+		}
+		p99, err := histogramP99(ctx, e.c, name)
+		if err != nil {
+			return err
+		}
+		b.ReportMetric(p99, "srv-p99-µs")
+	}
+	return nil
+}
+
+// histogramP99 returns the upper bound, in microseconds, of the LATENCY
+// HISTOGRAM bucket of command name that holds its 99th percentile.
+func histogramP99(ctx context.Context, c *goredis.Client, name string) (float64, error) {
+	v, err := c.Do(ctx, "LATENCY", "HISTOGRAM", name).Result()
+	if err != nil {
+		return 0, err
+	}
+	cmds, _ := v.(map[any]any)
+	cmd, _ := cmds[name].(map[any]any)
+	hist, _ := cmd["histogram_usec"].(map[any]any)
+	calls, _ := cmd["calls"].(int64)
+	bounds := make([]int64, 0, len(hist))
+	for k := range hist {
+		le, ok := k.(int64)
+		if !ok {
+			return 0, fmt.Errorf("latency histogram of %s: bucket %v", name, k)
+		}
+		bounds = append(bounds, le)
+	}
+	slices.Sort(bounds)
+	for _, le := range bounds { // counts are cumulative
+		if n, _ := hist[le].(int64); n*100 >= calls*99 {
+			return float64(le), nil
+		}
+	}
+	return 0, fmt.Errorf("latency histogram of %s: no buckets for %d calls", name, calls)
 }
 
 // BenchmarkLoad reports the memory per organization, measured with INFO
@@ -368,7 +464,7 @@ func BenchmarkCreate(b *testing.B) {
 		orgs := e.benchOrgs(first, b.N)
 		first += b.N
 		i := 0
-		timed(b, func() error {
+		e.timed(b, func() error {
 			o := orgs[i]
 			i++
 			s := o.Snapshot()
@@ -388,7 +484,7 @@ func BenchmarkCreate(b *testing.B) {
 		first += b.N
 		base, evBase := e.keys(), "baseline:{p:"+e.provider.String()+"}:"
 		i := 0
-		timed(b, func() error {
+		e.timed(b, func() error {
 			o := orgs[i]
 			i++
 			id := o.ID().String()
@@ -426,14 +522,14 @@ func BenchmarkGet(b *testing.B) {
 	ctx := context.Background()
 	b.Run("store", func(b *testing.B) {
 		rng := rand.New(rand.NewPCG(1, 1))
-		timed(b, func() error {
+		e.timed(b, func() error {
 			_, err := e.store.Get(ctx, e.provider, e.pick(rng).ID())
 			return err
 		})
 	})
 	b.Run("baseline", func(b *testing.B) {
 		rng := rand.New(rand.NewPCG(1, 1))
-		timed(b, func() error {
+		e.timed(b, func() error {
 			v, err := e.c.HGet(ctx, e.keys()+"o", e.pick(rng).ID().String()).Result()
 			if err != nil {
 				return err
@@ -548,7 +644,7 @@ func BenchmarkUpdate(b *testing.B) {
 	ctx := context.Background()
 	b.Run("store", func(b *testing.B) {
 		targets, i := e.updateTargets(0), 0
-		timed(b, func() error {
+		e.timed(b, func() error {
 			o := targets[i%len(targets)]
 			i++
 			_, err := e.store.Update(ctx, e.provider, o.ID(), rename(e.provider, fmt.Sprintf("%s %d", o.Name(), i%7)))
@@ -557,7 +653,7 @@ func BenchmarkUpdate(b *testing.B) {
 	})
 	b.Run("baseline", func(b *testing.B) {
 		targets, i := e.updateTargets(1), 0
-		timed(b, func() error {
+		e.timed(b, func() error {
 			o := targets[i%len(targets)]
 			i++
 			return e.baselineUpdate(ctx, o, org.EventUpdated, func(cur *org.Organization) (org.Snapshot, error) {
@@ -583,7 +679,7 @@ func BenchmarkSwitchOwnership(b *testing.B) {
 	}
 	b.Run("store", func(b *testing.B) {
 		targets, i := customers(0), 0
-		timed(b, func() error {
+		e.timed(b, func() error {
 			o := targets[i%len(targets)]
 			i++
 			_, err := e.store.Update(ctx, e.provider, o.ID(), func(cur *org.Organization) (org.Change, error) {
@@ -604,7 +700,7 @@ func BenchmarkSwitchOwnership(b *testing.B) {
 	})
 	b.Run("baseline", func(b *testing.B) {
 		targets, i := customers(1), 0
-		timed(b, func() error {
+		e.timed(b, func() error {
 			o := targets[i%len(targets)]
 			i++
 			return e.baselineUpdate(ctx, o, org.EventManagedBySwitched, switchOwnership)
@@ -831,7 +927,7 @@ func BenchmarkSearch(b *testing.B) {
 				plans[i] = p
 			}
 			i := 0
-			timed(b, func() error {
+			e.timed(b, func() error {
 				_, err := e.store.Search(ctx, plans[i%len(plans)])
 				i++
 				return err
@@ -839,7 +935,7 @@ func BenchmarkSearch(b *testing.B) {
 		})
 		b.Run(k.name+"/baseline", func(b *testing.B) {
 			i := 0
-			timed(b, func() error {
+			e.timed(b, func() error {
 				err := k.baseline(ctx, e, qs[i%len(qs)])
 				i++
 				return err
