@@ -62,6 +62,15 @@ func TestMetaRoundTrip(t *testing.T) {
 	assert.ErrorIs(t, err, errBadMeta)
 	_, err = decodeMeta("nonsense")
 	assert.ErrorIs(t, err, errBadMeta)
+
+	const id = "0193a0f4-7f2e-7000-8000-000000000001"
+	keys, err := keysOf(id, m.encode())
+	require.NoError(t, err)
+	assert.Equal(t, m.searchKeys(id), keys, "a search page reads the same keys as a whole decode")
+	for _, bad := range []string{m.encode() + "\x00", m.encode() + "\x00+1", "42:active\x1fcustomer\x1f\x1fname\x00ref", "nonsense"} {
+		_, err := keysOf(id, bad)
+		assert.ErrorIs(t, err, errBadMeta, "%q", bad)
+	}
 }
 
 func TestGramsAreCharacters(t *testing.T) {

@@ -163,18 +163,55 @@ func decodeMeta(s string) (meta, error) {
 	if parts[2] != "" {
 		m.tags = strings.Split(parts[2], listSep)
 	}
-	keys := strings.Split(parts[3], sep)
-	if len(keys) < 3 {
-		return meta{}, errBadMeta
+	var digits []string
+	if m.name, m.ref, m.contract, digits, err = splitKeysLine(parts[3]); err != nil {
+		return meta{}, err
 	}
-	m.name, m.ref, m.contract = keys[0], keys[1], keys[2]
-	for _, d := range keys[3:] {
-		if d == "" || strings.Trim(d, "0123456789") != "" {
-			return meta{}, errBadMeta
-		}
+	for _, d := range digits {
 		m.numbers = append(m.numbers, "+"+d)
 	}
 	return m, nil
+}
+
+// splitKeysLine splits a keys line without the id (see meta.keysLine).
+// The keys are substrings of line; digits is nil when there are no
+// numbers.
+func splitKeysLine(line string) (name, ref, contract string, digits []string, err error) {
+	name, rest, ok := strings.Cut(line, sep)
+	if ok {
+		ref, rest, ok = strings.Cut(rest, sep)
+	}
+	if !ok {
+		return "", "", "", nil, errBadMeta
+	}
+	contract, rest, more := strings.Cut(rest, sep)
+	if !more {
+		return name, ref, contract, nil, nil
+	}
+	digits = make([]string, 0, strings.Count(rest, sep)+1)
+	for d := range strings.SplitSeq(rest, sep) {
+		if d == "" || strings.Trim(d, "0123456789") != "" {
+			return "", "", "", nil, errBadMeta
+		}
+		digits = append(digits, d)
+	}
+	return name, ref, contract, digits, nil
+}
+
+// keysOf returns the search keys of organization id from its stored meta,
+// reading only the keys line, which is all a search page needs.
+func keysOf(id, metaValue string) (search.Keys, error) {
+	line := metaValue
+	for range 3 { // status, managed by, tags
+		var ok bool
+		if _, line, ok = strings.Cut(line, metaSep); !ok {
+			return search.Keys{}, errBadMeta
+		}
+	}
+	k := search.Keys{ID: id}
+	var err error
+	k.Name, k.CustomerReference, k.ExternalContract, k.Numbers, err = splitKeysLine(line)
+	return k, err
 }
 
 // searchKeys returns the keys search matches, as org.Organization.SearchKeys

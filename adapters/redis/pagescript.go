@@ -550,11 +550,11 @@ func (x *searcher) page() (org.SearchResult, error) {
 		if metaStr == "" || body == "" {
 			continue // unreachable: the script read them with the index
 		}
-		m, err := decodeMeta(metaStr)
+		keys, err := keysOf(id, metaStr)
 		if err != nil {
 			return org.SearchResult{}, err
 		}
-		match, ok := t.Match(m.searchKeys(id))
+		match, ok := t.Match(keys)
 		if !ok || strconv.Itoa(int(match.Tier)) != tier {
 			return org.SearchResult{}, fmt.Errorf("redis: search script placed organization %s at tier %s, Go matches it as %v", id, tier, match)
 		}
