@@ -71,6 +71,18 @@ func TestMetaRoundTrip(t *testing.T) {
 		_, err := keysOf(id, bad)
 		assert.ErrorIs(t, err, errBadMeta, "%q", bad)
 	}
+
+	// The page script sends a hit's name-set member, or its meta.
+	for _, sent := range []string{"n" + m.keysLine(id), "m" + m.encode()} {
+		keys, err := hitKeys(id, sent)
+		require.NoError(t, err)
+		assert.Equal(t, m.searchKeys(id), keys, "%q", sent)
+	}
+	other := "0193a0f4-7f2e-7000-8000-000000000002"
+	for _, bad := range []string{"", "x" + m.encode(), "n" + m.keysLine(other), "n" + m.name, "m" + m.keysLine(id)} {
+		_, err := hitKeys(id, bad)
+		assert.ErrorIs(t, err, errBadMeta, "%q", bad)
+	}
 }
 
 func TestGramsAreCharacters(t *testing.T) {

@@ -178,28 +178,36 @@ func decodeMeta(s string) (meta, error) {
 // numbers.
 func splitKeysLine(line string) (name, ref, contract string, digits []string, err error) {
 	name, rest, ok := strings.Cut(line, sep)
-	if ok {
-		ref, rest, ok = strings.Cut(rest, sep)
-	}
 	if !ok {
 		return "", "", "", nil, errBadMeta
 	}
+	ref, contract, digits, err = splitKeysTail(rest)
+	return name, ref, contract, digits, err
+}
+
+// splitKeysTail splits what follows the name, and the id in a name-set
+// member, in a keys line.
+func splitKeysTail(rest string) (ref, contract string, digits []string, err error) {
+	ref, rest, ok := strings.Cut(rest, sep)
+	if !ok {
+		return "", "", nil, errBadMeta
+	}
 	contract, rest, more := strings.Cut(rest, sep)
 	if !more {
-		return name, ref, contract, nil, nil
+		return ref, contract, nil, nil
 	}
 	digits = make([]string, 0, strings.Count(rest, sep)+1)
 	for d := range strings.SplitSeq(rest, sep) {
 		if d == "" || strings.Trim(d, "0123456789") != "" {
-			return "", "", "", nil, errBadMeta
+			return "", "", nil, errBadMeta
 		}
 		digits = append(digits, d)
 	}
-	return name, ref, contract, digits, nil
+	return ref, contract, digits, nil
 }
 
 // keysOf returns the search keys of organization id from its stored meta,
-// reading only the keys line, which is all a search page needs.
+// reading only the keys line.
 func keysOf(id, metaValue string) (search.Keys, error) {
 	line := metaValue
 	for range 3 { // status, managed by, tags
@@ -212,6 +220,27 @@ func keysOf(id, metaValue string) (search.Keys, error) {
 	var err error
 	k.Name, k.CustomerReference, k.ExternalContract, k.Numbers, err = splitKeysLine(line)
 	return k, err
+}
+
+// hitKeys returns the search keys of organization id from what the page
+// script sent for it: "n" and its name-set member, or "m" and its meta.
+func hitKeys(id, sent string) (search.Keys, error) {
+	kind, rest := sent[:min(1, len(sent))], sent[min(1, len(sent)):]
+	switch kind {
+	case "m":
+		return keysOf(id, rest)
+	case "n":
+		name, rest, ok := strings.Cut(rest, sep)
+		memberID, tail, ok2 := strings.Cut(rest, sep)
+		if !ok || !ok2 || memberID != id {
+			return search.Keys{}, errBadMeta
+		}
+		k := search.Keys{ID: id, Name: name}
+		var err error
+		k.CustomerReference, k.ExternalContract, k.Numbers, err = splitKeysTail(tail)
+		return k, err
+	}
+	return search.Keys{}, errBadMeta
 }
 
 // searchKeys returns the keys search matches, as org.Organization.SearchKeys

@@ -52,7 +52,9 @@ import (
 // prefix hits by reference, contract or digits read to leave out of the
 // substring tier, and the largest smallest gram set walked whole.
 //
-// It returns tier, id, meta and organization JSON of each hit, in order.
+// It returns, for each hit in order, its tier, its id, its keys ("n" and
+// its name-set member when it was found in the name set, which carries
+// them, else "m" and its meta) and its organization JSON.
 var pageScript = goredis.NewScript(`#!lua flags=no-writes
 local fold, digits, sub, want = ARGV[1], ARGV[2], ARGV[3] == '1', tonumber(ARGV[4])
 local aT, aN, aI = tonumber(ARGV[5]), ARGV[6], ARGV[7]
@@ -132,7 +134,7 @@ local function tierOf(name, ref, con, f, d)
   return 0
 end
 -- top keeps the first k of what it is offered, in result order. Entries
--- are {name, id, lead of name}.
+-- are {name, id, lead of name, name-set member or nil}.
 local function top(k)
   local buf, seen = {}, {}
   local t = {buf = buf}
@@ -140,10 +142,10 @@ local function top(k)
     if x[3] ~= y[3] then return x[3] < y[3] end
     return before(x[1], x[2], y[1], y[2])
   end
-  function t.offer(name, id)
+  function t.offer(name, id, member)
     if seen[id] then return end
     seen[id] = true
-    local e = {name, id, lead(name, 1)}
+    local e = {name, id, lead(name, 1), member}
     local n = #buf
     if n >= k and not earlier(e, buf[n]) then return end
     if n >= k then buf[n] = nil; n = n - 1 end
@@ -195,8 +197,10 @@ for j = 1, nf do
   share = math.min(share, redis.call('SCARD', filters[j]) / math.max(total, 1))
 end
 local hits = {}
+-- take adds list's entries, {name, id, _, name-set member or nil}, to the
+-- page at tier.
 local function take(tier, list)
-  for _, r in ipairs(list) do hits[#hits + 1] = {tier, r[2]} end
+  for _, r in ipairs(list) do hits[#hits + 1] = {tier, r[2], r[4]} end
 end
 -- limitOf is the number of candidates, matching a share of them, from
 -- which walking for k hits is estimated cheaper than reading them all.
@@ -243,7 +247,7 @@ if fold == '' then
     local done = walk(zn, walkStart(1), nf == 0 and total + batch or budgetOf(want, c, 1), nf == 0 and want or want * total / math.max(c, 1), function(m)
       local name, id = nameID(m)
       if passes(id) then
-        got[#got + 1] = {name, id}
+        got[#got + 1] = {name, id, false, m}
         return #got >= want
       end
     end)
@@ -268,10 +272,10 @@ else
     local function range(key, k, nameAt)
       if k == '' then return end
       for _, m in ipairs(redis.call('ZRANGEBYLEX', key, '[' .. k .. '\0', '(' .. k .. '\1')) do
-        local name, id
-        if nameAt == 1 then name, id = nameID(m) else name, id = keyed(m) end
+        local name, id, member
+        if nameAt == 1 then name, id = nameID(m); member = m else name, id = keyed(m) end
         exact[id] = true
-        if afterCursor(1, name, id) and passes(id) then t.offer(name, id) end
+        if afterCursor(1, name, id) and passes(id) then t.offer(name, id, member) end
       end
     end
     range(zr, fold, 2)
@@ -289,7 +293,7 @@ else
           local name, id = nameID(m)
           exact[id] = true
           if afterCursor(1, name, id) and passes(id) then
-            t.offer(name, id)
+            t.offer(name, id, m)
             offered = offered + 1
           end
         end
@@ -322,6 +326,7 @@ else
       -- filter: once k of them are offered, the rest cannot make the page.
       -- place returns a member's name and id.
       local function offerInOrder(key, start, stop, place)
+        local names = key == zn
         local offered = 0
         while offered < k do
           local n = nf == 0 and math.min(batch, k - offered + 4) or batch
@@ -329,7 +334,7 @@ else
           for _, m in ipairs(ms) do
             local name, id = place(m)
             if not exact[id] and passes(id) then
-              t.offer(name, id)
+              t.offer(name, id, names and m or nil)
               offered = offered + 1
               if offered >= k then break end
             end
@@ -363,7 +368,7 @@ else
         local f = split(m)
         local id = f[2]
         if not exact[id] and tierOf(f[1], f[3], f[4], f, 5) == 2 and passes(id) then
-          got[#got + 1] = {f[1], id}
+          got[#got + 1] = {f[1], id, false, m}
           return #got >= k
         end
       end)
@@ -473,13 +478,27 @@ end
 
 local out = {}
 if #hits > 0 then
-  local ids = {}
-  for j, h in ipairs(hits) do ids[j] = h[2] end
-  local ms, os = redis.call('HMGET', meta, unpack(ids)), redis.call('HMGET', orgs, unpack(ids))
+  -- A hit found in the name set carries its keys in the member; the meta
+  -- is read for the others.
+  local ids, bare = {}, {}
   for j, h in ipairs(hits) do
+    ids[j] = h[2]
+    if not h[3] then bare[#bare + 1] = h[2] end
+  end
+  local ms = #bare > 0 and redis.call('HMGET', meta, unpack(bare)) or {}
+  local os = redis.call('HMGET', orgs, unpack(ids))
+  local b = 0
+  for j, h in ipairs(hits) do
+    local keys = h[3]
+    if keys then
+      keys = 'n' .. keys
+    else
+      b = b + 1
+      keys = ms[b] and 'm' .. ms[b] or ''
+    end
     out[#out + 1] = tostring(h[1])
     out[#out + 1] = h[2]
-    out[#out + 1] = ms[j] or ''
+    out[#out + 1] = keys
     out[#out + 1] = os[j] or ''
   end
 end
@@ -546,11 +565,11 @@ func (x *searcher) page() (org.SearchResult, error) {
 	}
 	var res org.SearchResult
 	for i := 0; i+3 < len(v); i += 4 {
-		tier, id, metaStr, body := v[i], v[i+1], v[i+2], v[i+3]
-		if metaStr == "" || body == "" {
+		tier, id, sent, body := v[i], v[i+1], v[i+2], v[i+3]
+		if sent == "" || body == "" {
 			continue // unreachable: the script read them with the index
 		}
-		keys, err := keysOf(id, metaStr)
+		keys, err := hitKeys(id, sent)
 		if err != nil {
 			return org.SearchResult{}, err
 		}
