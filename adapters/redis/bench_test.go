@@ -202,7 +202,8 @@ func (e *benchEnv) timed(b *testing.B, op func() error) {
 // its statistics were reset (INFO commandstats), per operation: the rest
 // of the latency is the network, the client, and waiting for a core. A
 // script or MULTI/EXEC counts as one command; the commands it ran are
-// counted again on their own, so when any ran only those count. When each
+// counted again on their own, so when any ran only those count (a
+// baseline's reads before its MULTI/EXEC, a few µs, are then left out). When each
 // operation was one such command, srv-p99-µs is the upper bound of the
 // LATENCY HISTOGRAM bucket holding its 99th percentile (buckets double).
 func (e *benchEnv) serverTime(ctx context.Context, b *testing.B) error {

@@ -225,22 +225,22 @@ func keysOf(id, metaValue string) (search.Keys, error) {
 // hitKeys returns the search keys of organization id from what the page
 // script sent for it: "n" and its name-set member, or "m" and its meta.
 func hitKeys(id, sent string) (search.Keys, error) {
-	kind, rest := sent[:min(1, len(sent))], sent[min(1, len(sent)):]
-	switch kind {
-	case "m":
-		return keysOf(id, rest)
-	case "n":
-		name, rest, ok := strings.Cut(rest, sep)
-		memberID, tail, ok2 := strings.Cut(rest, sep)
-		if !ok || !ok2 || memberID != id {
-			return search.Keys{}, errBadMeta
-		}
-		k := search.Keys{ID: id, Name: name}
-		var err error
-		k.CustomerReference, k.ExternalContract, k.Numbers, err = splitKeysTail(tail)
-		return k, err
+	if value, ok := strings.CutPrefix(sent, "m"); ok {
+		return keysOf(id, value)
 	}
-	return search.Keys{}, errBadMeta
+	member, ok := strings.CutPrefix(sent, "n")
+	if !ok {
+		return search.Keys{}, errBadMeta
+	}
+	name, rest, ok := strings.Cut(member, sep)
+	memberID, tail, ok2 := strings.Cut(rest, sep)
+	if !ok || !ok2 || memberID != id {
+		return search.Keys{}, errBadMeta
+	}
+	k := search.Keys{ID: id, Name: name}
+	var err error
+	k.CustomerReference, k.ExternalContract, k.Numbers, err = splitKeysTail(tail)
+	return k, err
 }
 
 // searchKeys returns the keys search matches, as org.Organization.SearchKeys
