@@ -32,8 +32,10 @@ import (
 // (default 10,000) of one provider made by package datagen. Each operation
 // has a baseline: the go-redis calls a developer would write by hand for the
 // same reads and writes on the same keys. Change baselines make the store's
-// checks too, as reads in the same MULTI/EXEC; search baselines read one
-// sorted set, without ranking across keys. Besides ns/op each reports p50
+// checks too, as reads in the same MULTI/EXEC. The search baseline is a
+// hand-written search (handSearch) checked to find the store's page; each
+// search kind also has a floor, the one key or sorted set such a search
+// reads at least, without ranking across keys. Besides ns/op each reports p50
 // and p99 latency in microseconds, and the server's time per operation
 // (srv-µs; with srv-p99-µs where each operation is one script or
 // MULTI/EXEC), so a gap to the baseline can be told apart as the server's
