@@ -37,6 +37,12 @@ import (
 // member read is a miss in the processor's caches, one pass over a few
 // thousand members costs less than two.
 //
+// Every call into Redis from the script costs a few µs besides its
+// command, about as much as a short command itself, so the script skips
+// reads it knows to be empty: the reference, contract and digits ranges
+// whose counts are 0, and the whole substring tier when one of the text's
+// gram sets is missing.
+//
 // Lua's string comparison follows the server's locale, so the script orders
 // strings with its own byte comparison, as Go does. The match rules are
 // those of search.Terms.Match, on bytes; Go checks every returned hit
@@ -256,12 +262,22 @@ if fold == '' then
     take(1, read())
   end
 else
-  -- count returns how many members of a sorted set start with p.
+  -- count returns how many members of the reference, contract or digits
+  -- set start with its text p. Every call into Redis costs a few µs
+  -- besides the command, so a range a count of 0 shows empty is not read.
   local counts = {}
   local function count(key, p)
     if p == '' then return 0 end
     if not counts[key] then counts[key] = redis.call('ZLEXCOUNT', key, '[' .. p, '(' .. p .. '\255') end
     return counts[key]
+  end
+  -- prefixed returns the members of such a set that start with p, read
+  -- once for the prefix and substring tiers.
+  local prefixRanges = {}
+  local function prefixed(key, p)
+    if count(key, p) == 0 then return {} end
+    if not prefixRanges[key] then prefixRanges[key] = redis.call('ZRANGEBYLEX', key, '[' .. p, '(' .. p .. '\255') end
+    return prefixRanges[key]
   end
   -- Exact: every candidate is read, but for names past a full page; the
   -- set is also needed to leave these organizations out of the lower
@@ -270,7 +286,7 @@ else
   do
     local t = top(want)
     local function range(key, k, nameAt)
-      if k == '' then return end
+      if k == '' or (nameAt == 2 and count(key, k) == 0) then return end
       for _, m in ipairs(redis.call('ZRANGEBYLEX', key, '[' .. k .. '\0', '(' .. k .. '\1')) do
         local name, id, member
         if nameAt == 1 then name, id = nameID(m); member = m else name, id = keyed(m) end
@@ -313,8 +329,7 @@ else
     local function read()
       local t = top(k)
       local function range(key, p)
-        if p == '' then return end
-        for _, m in ipairs(redis.call('ZRANGEBYLEX', key, '[' .. p, '(' .. p .. '\255')) do
+        for _, m in ipairs(prefixed(key, p)) do
           local name, id = keyed(m)
           if not exact[id] and afterCursor(2, name, id) and passes(id) then t.offer(name, id) end
         end
@@ -345,8 +360,9 @@ else
       end
       -- Digit prefixes come in result order from the digit-prefix set, as
       -- name prefixes do from the name set. An organization with two
-      -- numbers under the prefix has one member there.
-      if digits ~= '' then
+      -- numbers under the prefix has one member there; when no number
+      -- starts with the digits, no prefix of one is them.
+      if count(zd, digits) > 0 then
         local start = '[' .. digits .. '\0'
         if aT == 2 then start = '[' .. digits .. '\0' .. aN .. '\0' .. aI .. '\1' end
         offerInOrder(zp, start, '(' .. digits .. '\1', keyed)
@@ -382,7 +398,9 @@ else
   -- gram of the text. The gram sets are in result order, like the name
   -- set: walk the smallest from the cursor, or, when the grams'
   -- intersection is small, read it whole (ZINTER returns it in order).
-  if sub and #hits < want then
+  -- Redis deletes a sorted set with its last member, so when a gram set
+  -- is missing no name holds the text (a number, say).
+  if sub and #hits < want and ng > 0 and redis.call('EXISTS', unpack(grams)) == ng then
     local k = want - #hits
     -- hit returns the name and id of a gram-set member when it is a hit at
     -- tier substring that passes the filter.
@@ -394,10 +412,8 @@ else
     if count(zr, fold) + count(zc, fold) + count(zd, digits) <= preLimit then
       pre = {}
       for _, r in ipairs({{zr, fold}, {zc, fold}, {zd, digits}}) do
-        if r[2] ~= '' then
-          for _, m in ipairs(redis.call('ZRANGEBYLEX', r[1], '[' .. r[2], '(' .. r[2] .. '\255')) do
-            pre[string.sub(m, -36)] = true
-          end
+        for _, m in ipairs(prefixed(r[1], r[2])) do
+          pre[string.sub(m, -36)] = true
         end
       end
     end
