@@ -25,12 +25,14 @@ type handHit struct {
 }
 
 // handSearch is the search a developer would write by hand to find the
-// same page as the store, on the same keys: one pipeline reads the
-// candidates of every key (those in result order only as far as a page,
-// the others whole), Go ranks them by tier, name and id, and one HMGET
-// reads and decodes the page's organizations. A range in result order is
-// read again, further on, only when hits of a better tier or the filter
-// left its first page short. It returns the page's ids in order.
+// same page as the store, on the same keys: one pipeline reads the exact
+// and prefix candidates of every key (those in result order only as far
+// as a page, the others whole), a second round trip intersects the text's
+// gram sets only when they leave the page short, Go ranks the candidates
+// by tier, name and id, and one HMGET reads and decodes the page's
+// organizations. A range in result order is read again, further on, only
+// when hits of a better tier or the filter left its first page short. It
+// returns the page's ids in order.
 func handSearch(ctx context.Context, e *benchEnv, q datagen.Query) ([]string, error) {
 	plan, err := search.Compile(e.provider.String(), search.Query{Text: q.Text, Filter: search.Filter{Tags: q.Tags}})
 	if err != nil {
@@ -80,7 +82,6 @@ func handSearch(ctx context.Context, e *benchEnv, q datagen.Query) ([]string, er
 	prefixDigits := handRange{key: base + "zp", start: "[" + t.Digits + "\x00", stop: "(" + t.Digits + "\x01", place: keyedOf}
 	var keyed []*goredis.StringSliceCmd // members "<key>\0<name>\0<id>"
 	var keyOf []string                  // the text each is matched against
-	var inter *goredis.StringSliceCmd
 	if _, err := e.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		exactName.first(ctx, p)
 		prefixName.first(ctx, p)
@@ -92,17 +93,6 @@ func handSearch(ctx context.Context, e *benchEnv, q datagen.Query) ([]string, er
 			keyed = append(keyed, whole(p, base+"zd", "["+t.Digits+"\x00", "("+t.Digits+"\x01"))
 			keyOf = append(keyOf, t.Digits)
 			prefixDigits.first(ctx, p)
-		}
-		if t.Substring() {
-			runs := charRuns(t.Fold, 5)
-			if len(runs) == 0 {
-				runs = charRuns(t.Fold, 3)
-			}
-			keys := make([]string, len(runs))
-			for i, r := range runs {
-				keys[i] = base + "g:" + r
-			}
-			inter = p.ZInter(ctx, &goredis.ZStore{Keys: keys})
 		}
 		return nil
 	}); err != nil && !errors.Is(err, goredis.Nil) {
@@ -151,11 +141,23 @@ func handSearch(ctx context.Context, e *benchEnv, q datagen.Query) ([]string, er
 	for _, h := range prefix {
 		offer(h)
 	}
-	if inter != nil {
-		if err := inter.Err(); err != nil {
+	// Names that hold the text elsewhere, when the better tiers leave the
+	// page short: ZINTER of the text's runs of 5 characters (of 3 when it
+	// is shorter) is every name that holds them, in name order.
+	if len(best) < handPage && t.Substring() {
+		runs := charRuns(t.Fold, 5)
+		if len(runs) == 0 {
+			runs = charRuns(t.Fold, 3)
+		}
+		keys := make([]string, len(runs))
+		for i, r := range runs {
+			keys[i] = base + "g:" + r
+		}
+		names, err := e.c.ZInter(ctx, &goredis.ZStore{Keys: keys}).Result()
+		if err != nil {
 			return nil, err
 		}
-		for _, m := range inter.Val() {
+		for _, m := range names {
 			name, id := nameOf(m)
 			if strings.Contains(name, t.Fold) && !strings.HasPrefix(name, t.Fold) {
 				offer(handHit{3, name, id})
