@@ -150,10 +150,16 @@ local function top(k)
   end
   function t.offer(name, id, member)
     if seen[id] then return end
+    -- Most candidates of a long range cannot make a full page: tell
+    -- them by their lead before building anything for them. The same
+    -- name and id are turned away again if offered again.
+    local l, n = lead(name, 1), #buf
+    if n >= k then
+      local last = buf[n]
+      if l > last[3] or (l == last[3] and not before(name, id, last[1], last[2])) then return end
+    end
     seen[id] = true
-    local e = {name, id, lead(name, 1), member}
-    local n = #buf
-    if n >= k and not earlier(e, buf[n]) then return end
+    local e = {name, id, l, member}
     if n >= k then buf[n] = nil; n = n - 1 end
     local i = n
     while i >= 1 and earlier(e, buf[i]) do buf[i + 1] = buf[i]; i = i - 1 end
