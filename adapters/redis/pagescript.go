@@ -144,26 +144,24 @@ end
 local function top(k)
   local buf, seen = {}, {}
   local t = {buf = buf}
-  local function earlier(x, y)
-    if x[3] ~= y[3] then return x[3] < y[3] end
-    return before(x[1], x[2], y[1], y[2])
+  -- precedes tells whether name and id, whose name's lead is l, come
+  -- before entry e.
+  local function precedes(l, name, id, e)
+    if l ~= e[3] then return l < e[3] end
+    return before(name, id, e[1], e[2])
   end
   function t.offer(name, id, member)
     if seen[id] then return end
     -- Most candidates of a long range cannot make a full page: tell
-    -- them by their lead before building anything for them. The same
-    -- name and id are turned away again if offered again.
+    -- them before building anything for them. The same name and id are
+    -- turned away again if offered again.
     local l, n = lead(name, 1), #buf
-    if n >= k then
-      local last = buf[n]
-      if l > last[3] or (l == last[3] and not before(name, id, last[1], last[2])) then return end
-    end
+    if n >= k and not precedes(l, name, id, buf[n]) then return end
     seen[id] = true
-    local e = {name, id, l, member}
     if n >= k then buf[n] = nil; n = n - 1 end
     local i = n
-    while i >= 1 and earlier(e, buf[i]) do buf[i + 1] = buf[i]; i = i - 1 end
-    buf[i + 1] = e
+    while i >= 1 and precedes(l, name, id, buf[i]) do buf[i + 1] = buf[i]; i = i - 1 end
+    buf[i + 1] = {name, id, l, member}
   end
   return t
 end
