@@ -3,6 +3,7 @@ package search
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -22,6 +23,59 @@ import (
 // Every store keeps the fold key computed by this function, never by its
 // database, so all stores compare and order the same bytes.
 func Fold(s string) string {
+	if f, ok := foldASCII(s); ok {
+		return f
+	}
+	return foldUnicode(s)
+}
+
+// foldASCII returns Fold(s) when s is all ASCII, and false otherwise. On
+// ASCII, NFKC changes nothing and case folding maps only A to Z, so the
+// key is s lowered with its white space collapsed: one pass, and no
+// allocation when s is a key already. Most references, contracts and many
+// names are ASCII, and stores fold them on every write and on some reads.
+func foldASCII(s string) (string, bool) {
+	folded, space := true, true // space: the byte before was white space, or there was none
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return "", false
+		}
+		sp := asciiSpace(c)
+		if 'A' <= c && c <= 'Z' || sp && (space || c != ' ') {
+			folded = false
+		}
+		space = sp
+	}
+	if folded && !(space && s != "") {
+		return s, true
+	}
+	b := make([]byte, 0, len(s))
+	space = false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if asciiSpace(c) {
+			space = true
+			continue
+		}
+		if space && len(b) > 0 {
+			b = append(b, ' ')
+		}
+		space = false
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return string(b), true
+}
+
+// asciiSpace tells whether c is one of the ASCII bytes unicode.IsSpace
+// reports as white space.
+func asciiSpace(c byte) bool { return c == ' ' || '\t' <= c && c <= '\r' }
+
+// foldUnicode is Fold for any text.
+func foldUnicode(s string) string {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return ""
