@@ -9,10 +9,12 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
 	goredis "github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/orgkit/orgkit/datagen"
 	"github.com/orgkit/orgkit/org"
 )
 
@@ -63,25 +65,28 @@ func TestMetaRoundTrip(t *testing.T) {
 	_, err = decodeMeta("nonsense")
 	assert.ErrorIs(t, err, errBadMeta)
 
-	const id = "0193a0f4-7f2e-7000-8000-000000000001"
-	keys, err := keysOf(id, m.encode())
-	require.NoError(t, err)
-	assert.Equal(t, m.searchKeys(id), keys, "a search page reads the same keys as a whole decode")
-	for _, bad := range []string{m.encode() + "\x00", m.encode() + "\x00+1", "42:active\x1fcustomer\x1f\x1fname\x00ref", "nonsense"} {
-		_, err := keysOf(id, bad)
-		assert.ErrorIs(t, err, errBadMeta, "%q", bad)
-	}
+}
 
-	// The page script sends a hit's name-set member, or its meta.
-	for _, sent := range []string{"n" + m.keysLine(id), "m" + m.encode()} {
-		keys, err := hitKeys(id, sent)
+// A page hit's keys, sent as its name-set member or as its name fold with
+// the rest taken from the organization, are the keys the organization
+// gives search.
+func TestHitKeys(t *testing.T) {
+	gen := datagen.New(7, uuid.New())
+	for i := range 50 {
+		o, err := gen.Organization(i)
 		require.NoError(t, err)
-		assert.Equal(t, m.searchKeys(id), keys, "%q", sent)
-	}
-	other := "0193a0f4-7f2e-7000-8000-000000000002"
-	for _, bad := range []string{"", "x" + m.encode(), "n" + m.keysLine(other), "n" + m.name, "m" + m.keysLine(id)} {
-		_, err := hitKeys(id, bad)
-		assert.ErrorIs(t, err, errBadMeta, "%q", bad)
+		id, want := o.ID().String(), o.SearchKeys()
+		m := metaOf(o)
+		for _, sent := range []string{"n" + m.keysLine(id), "k" + m.name} {
+			keys, err := hitKeys(id, sent, o)
+			require.NoError(t, err)
+			assert.Equal(t, want, keys, "%q", sent)
+		}
+		other := uuid.New().String()
+		for _, bad := range []string{"", "m" + m.encode(), "x" + m.name, "n" + m.keysLine(other), "n" + m.name} {
+			_, err := hitKeys(id, bad, o)
+			assert.ErrorIs(t, err, errBadMeta, "%q", bad)
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/orgkit/orgkit/internal/phone"
 	"github.com/orgkit/orgkit/org"
 	"github.com/orgkit/orgkit/search"
 )
@@ -206,27 +207,21 @@ func splitKeysTail(rest string) (ref, contract string, digits []string, err erro
 	return ref, contract, digits, nil
 }
 
-// keysOf returns the search keys of organization id from its stored meta,
-// reading only the keys line.
-func keysOf(id, metaValue string) (search.Keys, error) {
-	line := metaValue
-	for range 3 { // status, managed by, tags
-		var ok bool
-		if _, line, ok = strings.Cut(line, metaSep); !ok {
-			return search.Keys{}, errBadMeta
+// hitKeys returns the search keys of organization id, decoded as o, from
+// what the page script sent for it: "n" and its name-set member, which
+// carries them, or "k" and the name fold the script ranked it by. For the
+// latter the other keys come from o, as o.SearchKeys computes them; folding
+// the name again would cost more than the rest.
+func hitKeys(id, sent string, o *org.Organization) (search.Keys, error) {
+	if name, ok := strings.CutPrefix(sent, "k"); ok {
+		k := search.Keys{ID: id, Name: name,
+			CustomerReference: search.Fold(o.CustomerReference()),
+			ExternalContract:  search.Fold(o.ExternalContract()),
 		}
-	}
-	k := search.Keys{ID: id}
-	var err error
-	k.Name, k.CustomerReference, k.ExternalContract, k.Numbers, err = splitKeysLine(line)
-	return k, err
-}
-
-// hitKeys returns the search keys of organization id from what the page
-// script sent for it: "n" and its name-set member, or "m" and its meta.
-func hitKeys(id, sent string) (search.Keys, error) {
-	if value, ok := strings.CutPrefix(sent, "m"); ok {
-		return keysOf(id, value)
+		for _, n := range o.Numbers() {
+			k.Numbers = append(k.Numbers, phone.Digits(n))
+		}
+		return k, nil
 	}
 	member, ok := strings.CutPrefix(sent, "n")
 	if !ok {
