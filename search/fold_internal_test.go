@@ -41,6 +41,16 @@ func TestFoldASCIIEqualsUnicode(t *testing.T) {
 	}
 }
 
+func TestFoldASCIIKeepsAKey(t *testing.T) {
+	key := "cust-000123456 acme"
+	if n := testing.AllocsPerRun(100, func() { _ = Fold(key) }); n != 0 {
+		t.Errorf("Fold of a fold key allocated %v times", n)
+	}
+	if got := Fold(key); got != key {
+		t.Errorf("Fold(%q) = %q", key, got)
+	}
+}
+
 func TestFoldASCIIRefusesOtherText(t *testing.T) {
 	for _, s := range []string{"é", "Acme\u00a0Corp", "a\u0085b", "\xff"} {
 		if _, ok := foldASCII(s); ok {

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/orgkit/orgkit/adapters/memory"
 	redisstore "github.com/orgkit/orgkit/adapters/redis"
 	"github.com/orgkit/orgkit/adapters/storetest"
+	"github.com/orgkit/orgkit/datagen"
 	"github.com/orgkit/orgkit/internal/testenv"
 	"github.com/orgkit/orgkit/org"
 	"github.com/orgkit/orgkit/ownership"
@@ -503,4 +505,42 @@ func testReindex(t *testing.T, c goredis.UniversalClient) {
 	_, err = redisstore.New(ctx, c, opt)
 	require.ErrorIs(t, err, redisstore.ErrLayout)
 	require.ErrorIs(t, redisstore.Reindex(ctx, c, opt), redisstore.ErrLayout)
+}
+
+// A page hit is ranked by the keys stored with it. When the keys folded
+// now differ, as they would after a release that changed folding, the hit
+// is still matched by the stored ones.
+func TestSearchMatchesStoredKeys(t *testing.T) {
+	ctx := context.Background()
+	c := standalone(t)
+	s, prefix := newStore(t, c)
+	gen := datagen.New(3, uuid.New())
+	var o *org.Organization
+	require.NoError(t, gen.Batches(ctx, 1, 1, func(_ int, items []org.Imported) error {
+		o = items[0].Organization
+		return s.Import(ctx, items)
+	}))
+	k, id := o.SearchKeys(), o.ID().String()
+	require.NotEmpty(t, k.CustomerReference)
+
+	// Store the reference under another key, as an earlier folding might
+	// have: in the reference set and in the meta.
+	stored := "x" + k.CustomerReference
+	base := prefix + "{p:" + o.ProviderID().String() + "}:"
+	member := func(ref string) string { return ref + "\x00" + k.Name + "\x00" + id }
+	require.NoError(t, c.ZRem(ctx, base+"zr", member(k.CustomerReference)).Err())
+	require.NoError(t, c.ZAdd(ctx, base+"zr", goredis.Z{Member: member(stored)}).Err())
+	meta, err := c.HGet(ctx, base+"k", id).Result()
+	require.NoError(t, err)
+	from := "\x00" + k.CustomerReference + "\x00"
+	require.Contains(t, meta, from)
+	require.NoError(t, c.HSet(ctx, base+"k", id, strings.Replace(meta, from, "\x00"+stored+"\x00", 1)).Err())
+
+	plan, err := search.Compile(o.ProviderID().String(), search.Query{Text: stored})
+	require.NoError(t, err)
+	res, err := s.Search(ctx, plan)
+	require.NoError(t, err)
+	require.Len(t, res.Hits, 1)
+	assert.Equal(t, o.ID(), res.Hits[0].Organization.ID())
+	assert.Equal(t, search.Match{Tier: search.TierExact, Field: search.FieldCustomerReference}, res.Hits[0].Match)
 }

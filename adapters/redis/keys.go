@@ -210,16 +210,20 @@ func splitKeysTail(rest string) (ref, contract string, digits []string, err erro
 // hitKeys returns the search keys of organization id, decoded as o, from
 // what the page script sent for it: "n" and its name-set member, which
 // carries them, or "k" and the name fold the script ranked it by. For the
-// latter the other keys come from o, as o.SearchKeys computes them; folding
-// the name again would cost more than the rest.
+// latter the other keys come from o, as o.SearchKeys computes them (its
+// name is not folded again: a non-ASCII name costs more than the rest).
+// They equal the stored keys unless a release changed folding since the
+// organization was stored; page then matches the hit by its meta.
 func hitKeys(id, sent string, o *org.Organization) (search.Keys, error) {
 	if name, ok := strings.CutPrefix(sent, "k"); ok {
 		k := search.Keys{ID: id, Name: name,
 			CustomerReference: search.Fold(o.CustomerReference()),
 			ExternalContract:  search.Fold(o.ExternalContract()),
 		}
-		for _, n := range o.Numbers() {
-			k.Numbers = append(k.Numbers, phone.Digits(n))
+		numbers := o.Numbers()
+		k.Numbers = make([]string, len(numbers))
+		for i, n := range numbers {
+			k.Numbers[i] = phone.Digits(n)
 		}
 		return k, nil
 	}

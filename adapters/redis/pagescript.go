@@ -3,6 +3,7 @@ package redis
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -208,7 +209,7 @@ for j = 1, nf do
 end
 local hits = {}
 -- take adds list's entries, {name, id, _, name-set member or nil}, to the
--- page at tier.
+-- page at tier, as {tier, id, name-set member or nil, name}.
 local function take(tier, list)
   for _, r in ipairs(list) do hits[#hits + 1] = {tier, r[2], r[4], r[1]} end
 end
@@ -576,8 +577,8 @@ func (x *searcher) page() (org.SearchResult, error) {
 	var res org.SearchResult
 	for i := 0; i+3 < len(v); i += 4 {
 		tier, id, sent, body := v[i], v[i+1], v[i+2], v[i+3]
-		if sent == "" || body == "" {
-			continue // unreachable: the script read them with the index
+		if body == "" {
+			continue // unreachable: the script read it with the index
 		}
 		o, err := decodeOrg([]byte(body))
 		if err != nil {
@@ -588,10 +589,34 @@ func (x *searcher) page() (org.SearchResult, error) {
 			return org.SearchResult{}, err
 		}
 		match, ok := t.Match(keys)
-		if !ok || strconv.Itoa(int(match.Tier)) != tier {
+		placed := func() bool { return ok && strconv.Itoa(int(match.Tier)) == tier }
+		if !placed() && strings.HasPrefix(sent, "k") {
+			// The script ranked the hit by its stored keys, which a
+			// release that changed folding would leave unlike the keys
+			// folded now: match it by them, as stored.
+			if keys, err = x.storedKeys(id); err != nil {
+				return org.SearchResult{}, err
+			}
+			match, ok = t.Match(keys)
+		}
+		if !placed() {
 			return org.SearchResult{}, fmt.Errorf("redis: search script placed organization %s at tier %s, Go matches it as %v", id, tier, match)
 		}
 		res.Hits = append(res.Hits, org.Hit{Organization: o, Match: match})
 	}
 	return res, nil
+}
+
+// storedKeys returns the search keys of organization id as its meta holds
+// them.
+func (x *searcher) storedKeys(id string) (search.Keys, error) {
+	str, err := x.s.c.HGet(x.ctx, x.ks.meta(), id).Result()
+	if err != nil {
+		return search.Keys{}, translate(err)
+	}
+	m, err := decodeMeta(str)
+	if err != nil {
+		return search.Keys{}, err
+	}
+	return m.searchKeys(id), nil
 }
