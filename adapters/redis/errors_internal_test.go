@@ -66,7 +66,6 @@ func TestMetaRoundTrip(t *testing.T) {
 	assert.ErrorIs(t, err, errBadMeta)
 	_, err = decodeMeta("nonsense")
 	assert.ErrorIs(t, err, errBadMeta)
-
 }
 
 // A page hit's keys, sent as its name-set member or as its name fold with
