@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -159,16 +160,18 @@ func TestRankSourcesProvesPages(t *testing.T) {
 // plan twice: built for the search, and from s's template of its shape.
 // ok is false when text does not run on a generic plan.
 func genericStatements(t testing.TB, s *Store, pid uuid.UUID, text string, limit int) (fresh, templ string, args, targs []any, ok bool) {
+	t.Helper()
 	plan, err := search.Compile(pid.String(), search.Query{Text: text, Limit: limit})
 	if err != nil || plan.Terms.ID != "" || plan.Terms.Empty() || !genericText(plan.Terms) {
 		return "", "", nil, nil, false
 	}
 	want := plan.Limit + 1
-	stmt, _ := s.sourcesStatement(pid, plan, uuid.Nil, s.matcher(pid, plan.Terms, nil), nil, want, true)
+	stmt, tiers := s.sourcesStatement(pid, plan, uuid.Nil, s.matcher(pid, plan.Terms, nil), nil, want, true)
 	fresh, args, err = build(stmt)
 	require.NoError(t, err)
-	templ, targs, _, err = s.genericSources(pid, plan, want)
+	templ, targs, ttiers, err := s.genericSources(pid, plan, want)
 	require.NoError(t, err)
+	require.Equal(t, tiers, ttiers, "tiers of %q", text)
 	return fresh, templ, args, targs, true
 }
 
@@ -203,16 +206,35 @@ func TestTemplatesMatchFreshStatements(t *testing.T) {
 	assert.Positive(t, kept)
 }
 
-func TestTemplateValuesAreSlots(t *testing.T) {
-	_, err := newTemplate(sq.Expr("o.id = ? AND o.name_fold = ?", slot(0), "acme"))
+func TestTemplateValues(t *testing.T) {
+	terms := func(text string) search.Terms {
+		plan, err := search.Compile(uuid.NewString(), search.Query{Text: text})
+		require.NoError(t, err)
+		return plan.Terms
+	}
+	pid := uuid.New()
+	p := &params{in: inputs{pid: pid, t: terms("acme"), want: 21}}
+	_, err := newTemplate(sq.Expr("o.id = ? AND o.name_fold = ?", p.arg(argProvider, pid), "acme"), p, nil)
 	assert.ErrorContains(t, err, "value $2 of a template is not a slot")
 
-	tpl, err := newTemplate(sq.Expr("o.id = ? AND o.name_fold > ?", slot(1), slot(0)))
+	p = &params{in: inputs{pid: pid, t: terms("acme"), want: 21}}
+	_, err = newTemplate(sq.Expr("o.name_fold = ?", p.arg(argFoldEnd, "acme")), p, nil)
+	assert.ErrorContains(t, err, "value $1 of a template does not derive from the search")
+
+	p = &params{in: inputs{pid: pid, t: terms("acme"), want: 21}}
+	tiers := []search.Tier{search.TierExact}
+	tpl, err := newTemplate(sq.Expr("o.id = ? AND o.name_fold > ? LIMIT ?", p.arg(argProvider, pid), p.arg(argFold, "acme"), p.count(24)), p, tiers)
 	require.NoError(t, err)
-	args, err := tpl.args(&params{vals: []any{"acme", 7}})
+	assert.Equal(t, tiers, tpl.tiers)
+	other := uuid.New()
+	vals, err := tpl.values(&inputs{pid: other, t: terms("Globex"), want: 51})
 	require.NoError(t, err)
-	assert.Equal(t, []any{7, "acme"}, args)
-	_, err = tpl.args(&params{vals: []any{"acme"}})
+	assert.Equal(t, []any{pgtype.UUID{Bytes: other, Valid: true}, "globex", 54}, vals)
+
+	p = &params{in: inputs{pid: pid, t: terms("4413168"), want: 21}}
+	tpl, err = newTemplate(sq.Expr("n.digits >= ?", p.arg(argBucket, "4413168")), p, nil)
+	require.NoError(t, err)
+	_, err = tpl.values(&inputs{pid: pid, t: terms("441"), want: 21})
 	assert.ErrorContains(t, err, "template of another shape")
 }
 

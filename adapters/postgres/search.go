@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"strconv"
 	"strings"
 	"unicode"
@@ -106,44 +107,52 @@ func (s *Store) matcher(pid uuid.UUID, t search.Terms, p *params) matcher {
 		// Not correlated, so that the planner can drive from the numbers
 		// index as a semi-join.
 		source = sq.Expr("o.id IN (SELECT n.organization_id FROM "+s.t.numbers+" n WHERE n.provider_id = ?"+
-			" AND ?)", p.arg(pid), cond)
+			" AND ?)", p.arg(argProvider, pid), cond)
 		return pred, source
 	}
-	// startsWith is "col starts with p and is longer", as a range, so a
-	// btree index answers it whatever plan the statement gets.
-	after := func(col, pre string) sq.Sqlizer {
-		if hi, ok := prefixEnd(pre); ok {
-			return sq.Expr(col+" > ? AND "+col+" < ?", p.arg(pre), p.arg(hi))
-		}
-		return sq.Expr(col+" > ?", p.arg(pre))
+	// keyText is the fold key or the digits, with the args of the text
+	// and of its prefix end.
+	type keyText struct {
+		text     string
+		arg, end argKind
 	}
-	from := func(col, pre string) sq.Sqlizer {
-		if hi, ok := prefixEnd(pre); ok {
-			return sq.Expr(col+" >= ? AND "+col+" < ?", p.arg(pre), p.arg(hi))
+	fk, dk := keyText{f, argFold, argFoldEnd}, keyText{t.Digits, argDigits, argDigitsEnd}
+	// after is "col starts with k's text and is longer", as a range, so a
+	// btree index answers it whatever plan the statement gets; from is
+	// "col starts with it".
+	after := func(col string, k keyText) sq.Sqlizer {
+		if hi, ok := prefixEnd(k.text); ok {
+			return sq.Expr(col+" > ? AND "+col+" < ?", p.arg(k.arg, k.text), p.arg(k.end, hi))
 		}
-		return sq.Expr(col+" >= ?", p.arg(pre))
+		return sq.Expr(col+" > ?", p.arg(k.arg, k.text))
+	}
+	from := func(col string, k keyText) sq.Sqlizer {
+		if hi, ok := prefixEnd(k.text); ok {
+			return sq.Expr(col+" >= ? AND "+col+" < ?", p.arg(k.arg, k.text), p.arg(k.end, hi))
+		}
+		return sq.Expr(col+" >= ?", p.arg(k.arg, k.text))
 	}
 	if d := t.Digits; d != "" {
 		// A number belongs to one organization at most: an uncorrelated
 		// subquery, run once per statement, is cheaper to plan and run
 		// than an EXISTS per row. NULL when no one holds it.
-		pred := sq.Expr("o.id = (SELECT n.organization_id FROM "+s.t.numbers+" n WHERE n.provider_id = ? AND n.digits = ?)", p.arg(pid), p.arg(d))
+		pred := sq.Expr("o.id = (SELECT n.organization_id FROM "+s.t.numbers+" n WHERE n.provider_id = ? AND n.digits = ?)", p.arg(argProvider, pid), p.arg(argDigits, d))
 		add(search.TierExact, search.FieldNumber, pred, nil)
 		mt.cands[len(mt.cands)-1].unique = true
 	}
-	add(search.TierExact, search.FieldCustomerReference, sq.Expr("o.customer_reference_fold = ?", p.arg(f)), nil)
+	add(search.TierExact, search.FieldCustomerReference, sq.Expr("o.customer_reference_fold = ?", p.arg(argFold, f)), nil)
 	mt.cands[len(mt.cands)-1].unique = true
-	add(search.TierExact, search.FieldExternalContract, sq.Expr("o.external_contract_fold = ?", p.arg(f)), nil)
+	add(search.TierExact, search.FieldExternalContract, sq.Expr("o.external_contract_fold = ?", p.arg(argFold, f)), nil)
 	mt.cands[len(mt.cands)-1].unique = true
-	add(search.TierExact, search.FieldName, sq.Expr("o.name_fold = ?", p.arg(f)), nil)
+	add(search.TierExact, search.FieldName, sq.Expr("o.name_fold = ?", p.arg(argFold, f)), nil)
 	if d := t.Digits; d != "" {
-		prefix := after("n.digits", d)
+		prefix := after("n.digits", dk)
 		if len(d) == numberBucket || len(d) == numberBucket+1 {
 			// The same numbers, with the bucket that holds them in name
 			// order (migration 0007): a page of them is near the start of
 			// the bucket. Under a longer prefix lie too few of the
 			// bucket's numbers (a full number: none) to walk it for them.
-			prefix = sq.And{sq.Expr("left(n.digits, "+strconv.Itoa(numberBucket)+") = ?", p.arg(d[:numberBucket])), prefix}
+			prefix = sq.And{sq.Expr("left(n.digits, "+strconv.Itoa(numberBucket)+") = ?", p.arg(argBucket, d[:numberBucket])), prefix}
 		}
 		pred, src := numbers(prefix)
 		mt.cands = append(mt.cands, candidate{m: search.Match{Tier: search.TierPrefix, Field: search.FieldNumber},
@@ -152,25 +161,25 @@ func (s *Store) matcher(pid uuid.UUID, t search.Terms, p *params) matcher {
 				return s.numberPrefixRows(p, pid, f, prefix, len(d) > numberBucket+1, sel, notBetter, filter, at, k)
 			}})
 	}
-	add(search.TierPrefix, search.FieldCustomerReference, after("o.customer_reference_fold", f), nil)
+	add(search.TierPrefix, search.FieldCustomerReference, after("o.customer_reference_fold", fk), nil)
 	mt.cands[len(mt.cands)-1].key = "o.customer_reference_fold"
-	add(search.TierPrefix, search.FieldExternalContract, after("o.external_contract_fold", f), nil)
+	add(search.TierPrefix, search.FieldExternalContract, after("o.external_contract_fold", fk), nil)
 	mt.cands[len(mt.cands)-1].key = "o.external_contract_fold"
-	add(search.TierPrefix, search.FieldName, after("o.name_fold", f), nil)
+	add(search.TierPrefix, search.FieldName, after("o.name_fold", fk), nil)
 	if t.Substring() {
-		add(substringMatch.Tier, substringMatch.Field, sq.Expr("strpos(o.name_fold, ?) > 0", p.arg(f)), substring(p, t))
+		add(substringMatch.Tier, substringMatch.Field, sq.Expr("strpos(o.name_fold, ?) > 0", p.arg(argFold, f)), substring(p, t))
 	}
 
 	// Counting needs each key once, whatever the tier.
 	if d := t.Digits; d != "" {
-		_, src := numbers(from("n.digits", d))
+		_, src := numbers(from("n.digits", dk))
 		mt.count = append(mt.count, src)
 	}
-	mt.count = append(mt.count, from("o.customer_reference_fold", f), from("o.external_contract_fold", f))
+	mt.count = append(mt.count, from("o.customer_reference_fold", fk), from("o.external_contract_fold", fk))
 	if t.Substring() {
 		mt.count = append(mt.count, substring(p, t))
 	} else {
-		mt.count = append(mt.count, from("o.name_fold", f))
+		mt.count = append(mt.count, from("o.name_fold", fk))
 	}
 	return mt
 }
@@ -476,19 +485,17 @@ func (s *Store) count(ctx context.Context, pid uuid.UUID, mt matcher, filter sq.
 // planner walks that index instead.
 func substring(p *params, t search.Terms) sq.Sqlizer {
 	f := t.Fold
-	exact := func() sq.Sqlizer { return sq.Expr("strpos(o.name_fold, ?) > 0", p.arg(f)) }
+	exact := func() sq.Sqlizer { return sq.Expr("strpos(o.name_fold, ?) > 0", p.arg(argFold, f)) }
 	if runs := NameRuns(f); len(runs) > 0 && rareText(t) {
-		return sq.And{sq.Expr("o.name_runs @> ?::text[]", p.arg(runs)), exact()}
+		return sq.And{sq.Expr("o.name_runs @> ?::text[]", p.arg(argRuns, runs)), exact()}
 	}
 	var words sq.And
-	for w := range strings.SplitSeq(f, " ") {
-		if utf8.RuneCountInString(w) >= 3 {
-			words = append(words, sq.Expr("o.name_fold LIKE ?", p.arg("%"+escapeLike(w)+"%")))
-		}
+	for w := range longWords(f) {
+		words = append(words, sq.Expr("o.name_fold LIKE ?", p.word(len(words), likePattern(w))))
 	}
 	switch {
 	case len(words) == 0: // short words only: the whole text's trigrams
-		return sq.Expr("o.name_fold LIKE ?", p.arg("%"+escapeLike(f)+"%"))
+		return sq.Expr("o.name_fold LIKE ?", p.arg(argLikeFold, likePattern(f)))
 	case !strings.Contains(f, " "): // the one LIKE is the exact test
 		return words
 	}
@@ -512,6 +519,21 @@ func filterPred(f search.Filter) sq.Sqlizer {
 	}
 	return and
 }
+
+// longWords yields the words of fold of three characters or more, which
+// the trigram index finds well.
+func longWords(fold string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for w := range strings.SplitSeq(fold, " ") {
+			if utf8.RuneCountInString(w) >= 3 && !yield(w) {
+				return
+			}
+		}
+	}
+}
+
+// likePattern is the LIKE pattern of the strings that hold s.
+func likePattern(s string) string { return "%" + escapeLike(s) + "%" }
 
 // escapeLike makes s match itself in a LIKE pattern, whose escape
 // character is the default backslash.
@@ -578,7 +600,7 @@ const numberBucket = 7
 // filter may reject any number of them: then the ordered stream is left
 // unbounded and the outer LIMIT stops it.
 func (s *Store) numberPrefixRows(p *params, pid uuid.UUID, fold string, inRange sq.Sqlizer, narrow bool, sel string, notBetter, filter sq.Sqlizer, at *keysetAfter, k int) sq.Sqlizer {
-	inner := sq.And{sq.Expr("n.provider_id = ?", p.arg(pid)), inRange, sq.Expr("n.name_fold <> ?", p.arg(fold))}
+	inner := sq.And{sq.Expr("n.provider_id = ?", p.arg(argProvider, pid)), inRange, sq.Expr("n.name_fold <> ?", p.arg(argFold, fold))}
 	if at != nil {
 		inner = append(inner, at.pred("n.name_fold", "n.organization_id"))
 	}
@@ -589,7 +611,7 @@ func (s *Store) numberPrefixRows(p *params, pid uuid.UUID, fold string, inRange 
 	var args []any
 	if filter == nil {
 		tail += " LIMIT ?"
-		args = append(args, p.arg(k+3))
+		args = append(args, p.count(k+3))
 	}
 	numbers := selectFrom(cols, s.t.numbers+" AS n", inner, tail, args...)
 	outer := sq.And{}
@@ -603,5 +625,5 @@ func (s *Store) numberPrefixRows(p *params, pid uuid.UUID, fold string, inRange 
 		where = outer
 	}
 	return sq.Expr("SELECT "+sel+" FROM (?) AS x JOIN "+s.t.orgs+" AS o ON o.provider_id = ? AND o.id = x.organization_id"+
-		" WHERE ? ORDER BY o.name_fold, o.id LIMIT ?", numbers, p.arg(pid), where, p.arg(k))
+		" WHERE ? ORDER BY o.name_fold, o.id LIMIT ?", numbers, p.arg(argProvider, pid), where, p.count(k))
 }

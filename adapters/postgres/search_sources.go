@@ -144,7 +144,10 @@ func substringApart(generic bool, t search.Terms) bool { return generic && !rare
 
 // longWord reports whether text holds a word of three characters or more.
 func longWord(t search.Terms) bool {
-	return slices.ContainsFunc(strings.Split(t.Fold, " "), func(w string) bool { return utf8.RuneCountInString(w) >= 3 })
+	for range longWords(t.Fold) {
+		return true
+	}
+	return false
 }
 
 // runSources runs the sources statement, on a generic plan through pool
@@ -256,20 +259,18 @@ func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, pla
 // each source; sql is "" when no source can match. The text comes from the
 // template of the terms' shape.
 func (s *Store) genericSources(pid uuid.UUID, plan search.Plan, want int) (sql string, args []any, tiers []search.Tier, err error) {
-	p := &params{}
-	stmt, tiers := s.sourcesStatement(pid, plan, uuid.Nil, s.matcher(pid, plan.Terms, p), nil, want, true)
-	if stmt == nil {
-		return "", nil, nil, nil
-	}
+	in := inputs{pid: pid, t: plan.Terms, want: want}
 	sh, keep := shapeOf(plan.Terms)
-	t, err := s.templates.get(sh, keep, stmt)
-	if err != nil {
+	t, err := s.templates.get(sh, keep, in, func(p *params) (sq.Sqlizer, []search.Tier) {
+		return s.sourcesStatement(pid, plan, uuid.Nil, s.matcher(pid, plan.Terms, p), nil, want, true)
+	})
+	if err != nil || t == nil {
 		return "", nil, nil, err
 	}
-	if args, err = t.args(p); err != nil {
+	if args, err = t.values(&in); err != nil {
 		return "", nil, nil, err
 	}
-	return t.sql, args, tiers, nil
+	return t.sql, args, t.tiers, nil
 }
 
 // sourcesStatement builds the sources statement of a search, on a generic
@@ -295,7 +296,7 @@ func (s *Store) sourcesStatement(pid uuid.UUID, plan search.Plan, afterID uuid.U
 			parts = append(parts, s.cappedRows(p, pid, c, sel, limit))
 			markers = append(markers, s.wideMarker(p, pid, c))
 		default:
-			where := sq.And{sq.Expr("o.provider_id = ?", p.arg(pid)), c.source}
+			where := sq.And{sq.Expr("o.provider_id = ?", p.arg(argProvider, pid)), c.source}
 			if filter != nil {
 				where = append(where, filter)
 			}
@@ -305,7 +306,7 @@ func (s *Store) sourcesStatement(pid uuid.UUID, plan search.Plan, afterID uuid.U
 			if c.unique { // one row at most needs no order, and is cheaper to plan without
 				parts = append(parts, selectFrom(sel, s.t.orgs+" AS o", where, ""))
 			} else {
-				parts = append(parts, selectFrom(sel, s.t.orgs+" AS o", where, " ORDER BY o.name_fold, o.id LIMIT ?", p.arg(limit)))
+				parts = append(parts, selectFrom(sel, s.t.orgs+" AS o", where, " ORDER BY o.name_fold, o.id LIMIT ?", p.count(limit)))
 			}
 		}
 		tiers = append(tiers, c.m.Tier)
@@ -323,10 +324,10 @@ func (s *Store) sourcesStatement(pid uuid.UUID, plan search.Plan, afterID uuid.U
 	// source, they cost a subplan each to plan.
 	numbers := sq.Expr("NULL::text[]")
 	if mt.terms.Digits != "" {
-		numbers = sq.Expr("ARRAY(SELECT n.digits FROM "+s.t.numbers+" n WHERE n.provider_id = ? AND n.organization_id = s.id)", p.arg(pid))
+		numbers = sq.Expr("ARRAY(SELECT n.digits FROM "+s.t.numbers+" n WHERE n.provider_id = ? AND n.organization_id = s.id)", p.arg(argProvider, pid))
 	}
 	stmt = sq.Expr("SELECT s.*, ? FROM (?) AS s", numbers, join("UNION ALL", parts))
-	gate := sq.Expr("(SELECT count(DISTINCT s.id) FROM s) < ?", p.arg(want))
+	gate := sq.Expr("(SELECT count(DISTINCT s.id) FROM s) < ?", p.count(want))
 	if sub := mt.substring(); sub != nil && !substringApart(generic, mt.terms) {
 		var part sq.Sqlizer
 		if plan.After == nil && filter == nil {
@@ -373,15 +374,15 @@ func querySourcesGeneric(ctx context.Context, pool batcher, sql string, args []a
 // order, among the first keyPrefixCap rows of its key's index, which is
 // the one plan a generic plan can take whatever the text.
 func (s *Store) cappedRows(p *params, pid uuid.UUID, c candidate, sel string, k int) sq.Sqlizer {
-	inner := selectFrom("o.*", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", p.arg(pid)), c.source},
+	inner := selectFrom("o.*", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", p.arg(argProvider, pid)), c.source},
 		fmt.Sprintf(" ORDER BY %s LIMIT %d", c.key, s.prefixCap()))
-	return sq.Expr("SELECT "+sel+" FROM (?) AS o ORDER BY o.name_fold, o.id LIMIT ?", inner, p.arg(k))
+	return sq.Expr("SELECT "+sel+" FROM (?) AS o ORDER BY o.name_fold, o.id LIMIT ?", inner, p.count(k))
 }
 
 // wideMarker selects a row of wideKeyPrefixSource when candidate c holds
 // keyPrefixCap rows or more, so cappedRows may have missed some.
 func (s *Store) wideMarker(p *params, pid uuid.UUID, c candidate) sq.Sqlizer {
-	probe := selectFrom("1", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", p.arg(pid)), c.source},
+	probe := selectFrom("1", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", p.arg(argProvider, pid)), c.source},
 		fmt.Sprintf(" ORDER BY %s OFFSET %d", c.key, s.prefixCap()-1))
 	return sq.Expr(fmt.Sprintf("SELECT %d, '', '%s'::uuid, NULL, NULL, NULL WHERE EXISTS (?)", wideKeyPrefixSource, uuid.Nil), probe)
 }
@@ -422,8 +423,8 @@ func (s *Store) firstSubstringRows(p *params, pid uuid.UUID, t search.Terms, sub
 	if rareText(t) {
 		return s.substringsByIndex(p, pid, sub, k, exclude, gate)
 	}
-	names := selectFrom("o.name_fold, o.id", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", p.arg(pid)), sub.source, exclude, gate},
-		" ORDER BY o.name_fold, o.id LIMIT ?", p.arg(k))
+	names := selectFrom("o.name_fold, o.id", s.t.orgs+" AS o", sq.And{sq.Expr("o.provider_id = ?", p.arg(argProvider, pid)), sub.source, exclude, gate},
+		" ORDER BY o.name_fold, o.id LIMIT ?", p.count(k))
 	return s.joinNames(p, pid, names)
 }
 
@@ -442,7 +443,7 @@ func (s *Store) substringsPast(ctx context.Context, pid uuid.UUID, sub candidate
 // joinNames selects, in the columns of the sources, the organizations of
 // names, a statement of (name_fold, id) rows of the substring tier.
 func (s *Store) joinNames(p *params, pid uuid.UUID, names sq.Sqlizer) sq.Sqlizer {
-	return sq.Expr("SELECT "+substringColumns+" FROM (?) AS w JOIN "+s.t.orgs+" AS o ON o.provider_id = ? AND o.id = w.id", names, p.arg(pid))
+	return sq.Expr("SELECT "+substringColumns+" FROM (?) AS w JOIN "+s.t.orgs+" AS o ON o.provider_id = ? AND o.id = w.id", names, p.arg(argProvider, pid))
 }
 
 // substringsByIndex selects, in the columns of the sources, the first k
@@ -451,13 +452,13 @@ func (s *Store) joinNames(p *params, pid uuid.UUID, names sq.Sqlizer) sq.Sqlizer
 // runs): ordering by an expression keeps the planner from walking the name
 // index instead, which could read every name for text that few names hold.
 func (s *Store) substringsByIndex(p *params, pid uuid.UUID, sub candidate, k int, preds ...sq.Sqlizer) sq.Sqlizer {
-	where := sq.And{sq.Expr("o.provider_id = ?", p.arg(pid)), sub.source}
+	where := sq.And{sq.Expr("o.provider_id = ?", p.arg(argProvider, pid)), sub.source}
 	for _, p := range preds {
 		if p != nil {
 			where = append(where, p)
 		}
 	}
-	return selectFrom(substringColumns, s.t.orgs+" AS o", where, ` ORDER BY (o.name_fold || '') COLLATE "C", o.id LIMIT ?`, p.arg(k))
+	return selectFrom(substringColumns, s.t.orgs+" AS o", where, ` ORDER BY (o.name_fold || '') COLLATE "C", o.id LIMIT ?`, p.count(k))
 }
 
 // substring returns the candidate of the substring tier, or nil.
