@@ -98,7 +98,8 @@
 // how many words it has, whether it is most likely rare, and if so whether
 // it has five characters or more), which
 // the Store renders once per shape and
-// keeps; later searches of the shape only collect their values for it.
+// keeps, with how each of its values derives from a search: later
+// searches of the shape compute their values and build nothing.
 //
 // Name substrings use a trigram GIN index on the name fold key alone,
 // without a pending list, so a substring search through it costs the same
