@@ -204,8 +204,8 @@ func (s *Store) Search(ctx context.Context, plan search.Plan) (org.SearchResult,
 		return s.searchID(ctx, pid, plan, filter)
 	}
 	// The matcher serves every statement but a generic plan's, which builds
-	// its own with slots: a search answered on a generic plan needs it only
-	// for a count or a fallback.
+	// its own, with slots, only to make its shape's template: a search
+	// answered on a generic plan needs it only for a count or a fallback.
 	var built *matcher
 	lazy := func() matcher {
 		if built == nil {

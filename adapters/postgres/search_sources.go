@@ -157,7 +157,7 @@ func longWord(t search.Terms) bool {
 // cut short.
 //
 // mt returns the search's matcher, built on the first call: a generic plan
-// builds its own.
+// needs none once its shape has a template.
 func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, plan search.Plan, afterID uuid.UUID, mt func() matcher, filter sq.Sqlizer, want int) ([]org.Hit, bool, error) {
 	var (
 		all   []sourceRow
@@ -256,8 +256,9 @@ func (s *Store) runSources(ctx context.Context, pool batcher, pid uuid.UUID, pla
 
 // genericSources returns the text and arguments of the sources statement
 // of a first page without a filter, for a generic plan, and the tier of
-// each source; sql is "" when no source can match. The text comes from the
-// template of the terms' shape.
+// each source; sql is "" when no source can match. Text and tiers come
+// from the template of the terms' shape, and the arguments are derived
+// from its args: once the shape has a template, nothing is built.
 func (s *Store) genericSources(pid uuid.UUID, plan search.Plan, want int) (sql string, args []any, tiers []search.Tier, err error) {
 	in := inputs{pid: pid, t: plan.Terms, want: want}
 	sh, keep := shapeOf(plan.Terms)

@@ -3,6 +3,7 @@ package postgres
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -38,8 +39,8 @@ const (
 	argDigitsEnd                // prefixEnd of the digits
 	argBucket                   // the first numberBucket digits
 	argRuns                     // NameRuns of the fold key
-	argLikeFold                 // a LIKE pattern of the fold key
-	argLikeWord                 // a LIKE pattern of the fold key's word n of three characters or more
+	argLikeFold                 // the LIKE pattern of the fold key
+	argLikeWord                 // the LIKE pattern of word n (from 0) of longWords(fold key)
 	argCount                    // want+n
 )
 
@@ -58,7 +59,8 @@ type inputs struct {
 }
 
 // value returns the value that a derives from in, or false when in has
-// none (digits too short for a bucket, too few words).
+// none (a key with no prefix end, digits too short for a bucket, too few
+// words).
 func (in *inputs) value(a arg) (any, bool) {
 	f, d := in.t.Fold, in.t.Digits
 	switch a.kind {
@@ -97,7 +99,8 @@ func (in *inputs) value(a arg) (any, bool) {
 }
 
 // params collects the values of a statement template in the order its
-// builder hands them out, and stands a slot for each in the statement. A
+// builder hands them out, with how each derives from in, the inputs of the
+// search it is built for, and stands a slot for each in the statement. A
 // nil *params hands values back as they are, for a statement built for
 // one search.
 type params struct {
@@ -112,7 +115,10 @@ func (p *params) arg(kind argKind, v any) any { return p.add(arg{kind: kind}, v)
 // word hands out pattern, the LIKE pattern of word n of the fold key.
 func (p *params) word(n int, pattern string) any { return p.add(arg{kind: argLikeWord, n: n}, pattern) }
 
-// count hands out n, a number of rows: the page's want plus a constant.
+// count hands out n, a number of rows, which must be p.in.want (the want
+// the statement is built for) plus a constant. newTemplate cannot check
+// that, as want+(n-want) is always n: TestTemplatesMatchFreshStatements
+// builds every shape for several limits.
 func (p *params) count(n int) any {
 	if p == nil {
 		return n
@@ -146,11 +152,12 @@ func newTemplate(stmt sq.Sqlizer, p *params, tiers []search.Tier) (*template, er
 	if err != nil {
 		return nil, err
 	}
-	t := &template{sql: sql, args: make([]arg, len(vals)), tiers: tiers}
+	// Clipped: every search of the shape shares the tiers.
+	t := &template{sql: sql, args: make([]arg, len(vals)), tiers: slices.Clip(tiers)}
 	for i, v := range vals {
 		n, ok := v.(slot)
 		if !ok || int(n) >= len(p.vals) {
-			return nil, fmt.Errorf("postgres: build statement: value $%d of a template is not a slot", i+1)
+			return nil, fmt.Errorf("postgres: build statement: value $%d of a template is not a slot of its params", i+1)
 		}
 		a := p.args[n]
 		if got, ok := p.in.value(a); !ok || !reflect.DeepEqual(got, p.vals[n]) {
