@@ -48,7 +48,7 @@ const (
 // search's inputs.
 type arg struct {
 	kind argKind
-	n    int
+	n    int // the word, for argLikeWord; what is added to want, for argCount
 }
 
 // inputs are what every value of a sources statement derives from.
