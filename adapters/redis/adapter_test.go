@@ -299,22 +299,33 @@ func TestSearchEqualsMemory(t *testing.T) {
 	// A substring's smallest gram set is walked whole when small (every
 	// set is, at this size, with the defaults), so the other tunings turn
 	// that off but for one.
+	// First pages without a filter are ranked in Go when its reads are
+	// sure of the page: by default; reading at most 3 members of a range
+	// read whole, so that many give way to the script; and not at all.
 	tunings := []struct {
 		name         string
 		ratio, slack float64
 		batch, whole int
 		count        bool
+		rank         int
 	}{
-		{"defaults, counted", 0, 0, 0, 0, true},
-		{"defaults", 0, 0, 0, 0, false},
-		{"always walk", 0, 4, 3, 0, false},
-		{"walks give up at once and read", 0, 0, 2, 0, false},
-		{"never walk", 1e12, 4, 3, 0, false},
-		{"never walk but gram sets whole", 1e12, 4, 3, 1 << 30, false},
+		{"defaults, counted", 0, 0, 0, 0, true, 512},
+		{"defaults", 0, 0, 0, 0, false, 512},
+		{"defaults, ranking reads 3", 0, 0, 0, 0, false, 3},
+		{"defaults, script only", 0, 0, 0, 0, false, 0},
+		{"always walk", 0, 4, 3, 0, false, 0},
+		{"walks give up at once and read", 0, 0, 2, 0, false, 0},
+		{"never walk", 1e12, 4, 3, 0, false, 0},
+		{"never walk but gram sets whole", 1e12, 4, 3, 1 << 30, false, 0},
 	}
+	ranked := make(map[string]int) // pages ranked in Go, by tuning
+	var tuning string
+	redisstore.SetTestHook(rs, func(string) { ranked[tuning]++ })
 	hits, multiPage := 0, 0
 	for _, tu := range tunings {
+		tuning = tu.name
 		redisstore.SetSearchTuning(rs, tu.ratio, tu.batch, tu.slack, tu.whole)
+		redisstore.SetRankLimit(rs, tu.rank)
 		for _, text := range queries {
 			for fi, f := range filters {
 				q := f
@@ -350,7 +361,69 @@ func TestSearchEqualsMemory(t *testing.T) {
 	// The queries must find something, over several pages, to prove anything.
 	assert.Greater(t, hits, len(tunings)*5000)
 	assert.Greater(t, multiPage, len(tunings)*100)
-	t.Logf("%d queries, %d hits, %d paged", len(tunings)*len(queries)*len(filters), hits/2, multiPage)
+	// Both ways of finding a first page were compared.
+	assert.Greater(t, ranked["defaults"], len(queries)/2)
+	assert.Greater(t, ranked["defaults, ranking reads 3"], 0)
+	assert.Less(t, ranked["defaults, ranking reads 3"], ranked["defaults"])
+	assert.Zero(t, ranked["defaults, script only"])
+	t.Logf("%d queries, %d hits, %d paged, %v ranked in Go", len(tunings)*len(queries)*len(filters), hits/2, multiPage, ranked)
+}
+
+// TestRankedPageIsOneInstant changes an organization between the two reads
+// of a page ranked in Go: the page must be the one after the change, never
+// the index before it with the organizations after it.
+func TestRankedPageIsOneInstant(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t, standalone(t))
+	p := uuid.New()
+	var ids []uuid.UUID
+	for i := range 6 {
+		o, ev := newOrg(t, p, storetest.ProviderInput(fmt.Sprintf("Alpha %02d", i)))
+		_, err := s.Create(ctx, org.Creation{Organization: o, Event: ev})
+		require.NoError(t, err)
+		ids = append(ids, o.ID())
+	}
+	plan, err := search.Compile(p.String(), search.Query{Text: "alpha", Limit: 3})
+	require.NoError(t, err)
+	names := func(res org.SearchResult) []string {
+		var out []string
+		for _, h := range res.Hits {
+			out = append(out, h.Organization.Name()+" "+h.Match.String())
+		}
+		return out
+	}
+	res, err := s.Search(ctx, plan)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Alpha 00 prefix/name", "Alpha 01 prefix/name", "Alpha 02 prefix/name", "Alpha 03 prefix/name"}, names(res))
+
+	for _, tc := range []struct {
+		name   string
+		change func() error
+		want   []string
+	}{
+		{"a hit renamed out of the page", func() error {
+			_, err := s.Update(ctx, p, ids[0], rename(p, "Omega"))
+			return err
+		}, []string{"Alpha 01 prefix/name", "Alpha 02 prefix/name", "Alpha 03 prefix/name", "Alpha 04 prefix/name"}},
+		{"another organization renamed into it", func() error {
+			_, err := s.Update(ctx, p, ids[0], rename(p, "Alpha"))
+			return err
+		}, []string{"Alpha exact/name", "Alpha 01 prefix/name", "Alpha 02 prefix/name", "Alpha 03 prefix/name"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			calls := 0
+			redisstore.SetTestHook(s, func(string) {
+				if calls++; calls == 1 {
+					require.NoError(t, tc.change())
+				}
+			})
+			defer redisstore.SetTestHook(s, nil)
+			res, err := s.Search(ctx, plan)
+			require.NoError(t, err)
+			assert.Equal(t, 1, calls, "pages ranked in Go")
+			assert.Equal(t, tc.want, names(res))
+		})
+	}
 }
 
 func utf8Valid(s string) bool { _, err := search.ParseText(s); return err == nil }

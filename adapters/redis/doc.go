@@ -65,8 +65,21 @@
 //
 // # Search
 //
-// A search without a count is one read-only script call (EVALSHA of a
-// script declared no-writes) that returns only the page: limit+1
+// A first page with no filter is first ranked in Go, when a few bounded
+// reads are sure to hold it: one MULTI/EXEC reads the exact and prefix
+// ranges of every key (those in result order only as far as the page) and
+// the last entry of the provider's event stream, Go ranks the candidates,
+// and a second MULTI/EXEC reads the page's organizations and that entry
+// again. Every change appends an event in its script, so an unchanged
+// entry shows that both reads saw one instant. Moving a member into a Lua
+// script costs the server about twice what sending it does, so this costs
+// a prefix page's server a fraction of the script's time. When the entry
+// changed, a range read whole is long (over 512 members), or the page is
+// short and a name may hold the text elsewhere, the script below finds
+// the page instead.
+//
+// Any other search without a count is one read-only script call (EVALSHA
+// of a script declared no-writes) that returns only the page: limit+1
 // organizations after the cursor. It goes through the tiers in order
 // (exact, prefix, substring) and, within each, either reads every candidate
 // and keeps the first ones in result order, or walks the name set from the

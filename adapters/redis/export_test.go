@@ -26,6 +26,14 @@ func SetSearchTuning(s *Store, r float64, batch int, slack float64, whole int) {
 	}
 }
 
+// SetRankLimit sets the most members a page ranked in Go reads from a
+// range it must read whole; 0 leaves every page to the page script.
+func SetRankLimit(s *Store, n int) { s.tuning.rankLimit = n }
+
+// SetTestHook has s call hook as a search ranks its page in Go, with
+// "ranked" before it reads the page's organizations.
+func SetTestHook(s *Store, hook func(event string)) { s.testHook = hook }
+
 // GlobEscape escapes a key prefix for SCAN's MATCH.
 var GlobEscape = globEscape
 

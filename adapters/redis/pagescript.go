@@ -523,7 +523,7 @@ return out
 // at 100,000 organizations, where moving one element into Lua dominates
 // both. walkWhole was chosen at 1,000,000 organizations, where walking
 // whole sets of 1,024 to 4,096 members did equally well.
-var defaultTuning = tuning{prefixRatio: 1.0, substringRatio: 0.35, listRatio: 0.6, batch: 256, slack: 4, preLimit: 1000, walkWhole: 2048}
+var defaultTuning = tuning{prefixRatio: 1.0, substringRatio: 0.35, listRatio: 0.6, batch: 256, slack: 4, preLimit: 1000, walkWhole: 2048, rankLimit: 512}
 
 // tuning steers pageScript: how it weighs walking against reading, how
 // many members one ZRANGEBYLEX reads, and how far past its expected length
@@ -539,11 +539,18 @@ type tuning struct {
 	// walkWhole is the largest smallest gram set that the substring tier
 	// walks whole rather than count the intersection first.
 	walkWhole int
+	// rankLimit is the most members rankedPage reads from a range it must
+	// read whole; 0 leaves every page to pageScript.
+	rankLimit int
 }
 
-// page answers a search that is not by id and asks no count with one
-// pageScript call.
+// page answers a search that is not by id and asks no count: with
+// rankedPage when it can be sure of the page, else with one pageScript
+// call.
 func (x *searcher) page() (org.SearchResult, error) {
+	if res, ok, err := x.rankedPage(); ok || err != nil {
+		return res, err
+	}
 	t, ks := x.plan.Terms, x.ks
 	keys := []string{ks.names(), ks.meta(), ks.orgs(), ks.refs(), ks.contracts(), ks.digits(), ks.digitPrefixes()}
 	keys = append(keys, x.filterKeys...)
@@ -580,31 +587,47 @@ func (x *searcher) page() (org.SearchResult, error) {
 		if body == "" {
 			continue // unreachable: the script read it with the index
 		}
-		o, err := decodeOrg([]byte(body))
+		n, err := strconv.Atoi(tier)
+		if err != nil {
+			return org.SearchResult{}, fmt.Errorf("redis: search script returned tier %q", tier)
+		}
+		h, err := x.pageHit(search.Tier(n), id, sent, body)
 		if err != nil {
 			return org.SearchResult{}, err
 		}
-		keys, err := hitKeys(id, sent, o)
-		if err != nil {
-			return org.SearchResult{}, err
-		}
-		match, ok := t.Match(keys)
-		placed := func() bool { return ok && strconv.Itoa(int(match.Tier)) == tier }
-		if !placed() && strings.HasPrefix(sent, "k") {
-			// The script ranked the hit by its stored keys, which a
-			// release that changed folding would leave unlike the keys
-			// folded now: match it by them, as stored.
-			if keys, err = x.storedKeys(id); err != nil {
-				return org.SearchResult{}, err
-			}
-			match, ok = t.Match(keys)
-		}
-		if !placed() {
-			return org.SearchResult{}, fmt.Errorf("redis: search script placed organization %s at tier %s, Go matches it as %v", id, tier, match)
-		}
-		res.Hits = append(res.Hits, org.Hit{Organization: o, Match: match})
+		res.Hits = append(res.Hits, h)
 	}
 	return res, nil
+}
+
+// pageHit decodes a page's hit: the organization body, found at tier by
+// the keys sent ("n" and its name-set member, or "k" and its name fold; see
+// hitKeys). It checks that Go matches the organization at the same tier.
+func (x *searcher) pageHit(tier search.Tier, id, sent, body string) (org.Hit, error) {
+	t := x.plan.Terms
+	o, err := decodeOrg([]byte(body))
+	if err != nil {
+		return org.Hit{}, err
+	}
+	keys, err := hitKeys(id, sent, o)
+	if err != nil {
+		return org.Hit{}, err
+	}
+	match, ok := t.Match(keys)
+	placed := func() bool { return ok && match.Tier == tier }
+	if !placed() && strings.HasPrefix(sent, "k") {
+		// The hit was ranked by its stored keys, which a release that
+		// changed folding would leave unlike the keys folded now: match
+		// it by them, as stored.
+		if keys, err = x.storedKeys(id); err != nil {
+			return org.Hit{}, err
+		}
+		match, ok = t.Match(keys)
+	}
+	if !placed() {
+		return org.Hit{}, fmt.Errorf("redis: search placed organization %s at tier %d, Go matches it as %v", id, tier, match)
+	}
+	return org.Hit{Organization: o, Match: match}, nil
 }
 
 // storedKeys returns the search keys of organization id as its meta holds

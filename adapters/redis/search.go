@@ -27,8 +27,10 @@ const (
 // Search implements org.Store.
 //
 // A search by id reads the meta and the organization together, in one
-// round trip. Any other search without a count is one pageScript call that
-// returns just the page (see the package documentation). A search with a
+// round trip. A first page with no filter is ranked in Go when two bounded
+// reads at one instant are sure of it (rankedPage); any other search
+// without a count is one pageScript call that returns just the page (see
+// the package documentation). A search with a
 // count reads candidates into Go, where search.Terms.Match decides every
 // hit over the keys stored with the organization and the matches are
 // counted:

@@ -34,9 +34,13 @@ type Store struct {
 	prefix     string
 	allowEvict bool
 	closed     atomic.Bool
-	// tuning steers pageScript. It changes how a page is found, never
-	// which.
+	// tuning steers rankedPage and pageScript. It changes how a page is
+	// found, never which.
 	tuning tuning
+	// testHook, when set, is called as a search ranks its page in Go
+	// ("ranked", before it reads the page's organizations), so tests can
+	// count those pages and make a change in between.
+	testHook func(event string)
 }
 
 // Option configures a Store.
