@@ -103,12 +103,11 @@ func (x *searcher) rankedPage() (res org.SearchResult, ok bool, err error) {
 	if len(hits) < want && gramsIn != nil && gramsIn.Val() == int64(len(grams)) {
 		return res, false, nil
 	}
-	if len(hits) == 0 {
-		return res, true, nil
-	}
-
 	if x.s.testHook != nil {
 		x.s.testHook("ranked")
+	}
+	if len(hits) == 0 {
+		return res, true, nil
 	}
 	ids := make([]string, len(hits))
 	for i, h := range hits {
