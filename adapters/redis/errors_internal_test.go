@@ -147,3 +147,13 @@ func FuzzGramsOfSubstring(f *testing.F) {
 		}
 	})
 }
+
+// TestChangeNeedsEvent: a change that would append no event is refused
+// before it is sent, since searches ranked in Go rely on every change
+// appending one.
+func TestChangeNeedsEvent(t *testing.T) {
+	p := newProgram()
+	p.write("HSET", "k", "f", "v")
+	_, err := p.run(context.Background(), nil)
+	require.ErrorContains(t, err, "must append an event")
+}

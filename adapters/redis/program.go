@@ -2,6 +2,7 @@ package redis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -118,6 +119,10 @@ type program struct {
 	nChecks int
 	writes  []any
 	nWrites int
+	// nEvents counts the events among the writes: a search ranked in Go
+	// tells from the provider's event stream that nothing changed between
+	// its two reads, so every change must append one.
+	nEvents int
 }
 
 func newProgram() *program {
@@ -228,6 +233,7 @@ func groupEntries(es []entry) [][]entry {
 // event appends an event of organization id with the given JSON body.
 func (p *program) event(ks keyspace, id string, body []byte) {
 	p.nWrites++
+	p.nEvents++
 	p.writes = append(p.writes, "E", p.key(ks.stream()), p.key(ks.payloads()), p.key(ks.orgEvents()), id, body)
 }
 
@@ -244,6 +250,9 @@ type result struct {
 // the script goes as a scriptCmd, which go-redis never resends once it may
 // have reached the server, and a lost reply is org.ErrOutcomeUnknown.
 func (p *program) run(ctx context.Context, c goredis.UniversalClient) (result, error) {
+	if p.nWrites > 0 && p.nEvents == 0 {
+		return result{}, errors.New("redis: a change must append an event") // a bug in this package
+	}
 	args := make([]any, 0, 5+len(p.keys)+len(p.checks)+len(p.writes))
 	args = append(args, "evalsha", applyScript.Hash(), len(p.keys))
 	for _, k := range p.keys {
