@@ -935,7 +935,11 @@ func BenchmarkSearch(b *testing.B) {
 		}
 		b.Run(k.name+"/store", func(b *testing.B) {
 			i, ranked := 0, 0
-			redisstore.SetTestHook(e.store, func(string) { ranked++ })
+			redisstore.SetTestHook(e.store, func(event string) {
+				if event == "served" {
+					ranked++
+				}
+			})
 			defer redisstore.SetTestHook(e.store, nil)
 			e.timed(b, func() error {
 				_, err := e.store.Search(ctx, plans[i%len(plans)])

@@ -71,12 +71,13 @@
 // the last entry of the provider's event stream, Go ranks the candidates,
 // and a second MULTI/EXEC reads the page's organizations and that entry
 // again. Every change appends an event in its script, so an unchanged
-// entry shows that both reads saw one instant. Moving a member into a Lua
-// script costs the server about twice what sending it does, so this costs
-// a prefix page's server a fraction of the script's time. When the entry
-// changed, a range read whole is long (over 512 members), or the page is
-// short and a name may hold the text elsewhere, the script below finds
-// the page instead.
+// entry shows that both reads saw one instant (trimming old events keeps
+// this so; deleting a provider's newest event with XDEL would not).
+// Moving a member into a Lua script costs the server about twice what
+// sending it does, so this costs a prefix page's server about half the
+// script's time or less. When the entry changed, a range read whole holds
+// more than 512 members, or the page is short and a name may hold the
+// text elsewhere, the script below finds the page instead.
 //
 // Any other search without a count is one read-only script call (EVALSHA
 // of a script declared no-writes) that returns only the page: limit+1

@@ -26,12 +26,13 @@ func SetSearchTuning(s *Store, r float64, batch int, slack float64, whole int) {
 	}
 }
 
-// SetRankLimit sets the most members a page ranked in Go reads from a
-// range it must read whole; 0 leaves every page to the page script.
+// SetRankLimit sets the most members a range may hold that a page ranked
+// in Go must read whole; 0 leaves every page to the page script.
 func SetRankLimit(s *Store, n int) { s.tuning.rankLimit = n }
 
-// SetTestHook has s call hook as a search ranks its page in Go, with
-// "ranked" before it reads the page's organizations.
+// SetTestHook has s call hook as a search ranks its page in Go: with
+// "ranked" before it reads the page's organizations, and "served" when it
+// returns the page it ranked rather than leave it to the page script.
 func SetTestHook(s *Store, hook func(event string)) { s.testHook = hook }
 
 // GlobEscape escapes a key prefix for SCAN's MATCH.

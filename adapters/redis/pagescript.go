@@ -539,8 +539,8 @@ type tuning struct {
 	// walkWhole is the largest smallest gram set that the substring tier
 	// walks whole rather than count the intersection first.
 	walkWhole int
-	// rankLimit is the most members rankedPage reads from a range it must
-	// read whole; 0 leaves every page to pageScript.
+	// rankLimit is the most members a range that rankedPage must read
+	// whole may hold; 0 leaves every page to pageScript.
 	rankLimit int
 }
 

@@ -13,9 +13,9 @@ import (
 // rankedPage finds a page without pageScript when a few bounded reads are
 // sure to hold it: a search with no filter and no cursor whose exact and
 // prefix candidates fill the page, or leave it short with no name holding
-// the text elsewhere. Every member moved into a script costs the server
-// about twice what sending it does, so ranking in Go costs the server a
-// quarter of the script's time on a prefix page.
+// the text elsewhere. Moving a member into a script costs the server about
+// twice what sending it does, so on a prefix page ranking in Go costs the
+// server about half the script's time or less.
 //
 // It takes two round trips, each one MULTI/EXEC on the provider's slot:
 // the first reads the candidates and the last entry of the provider's
@@ -23,9 +23,9 @@ import (
 // Every change appends an event in the step that makes it, so when the
 // entry is the same both reads saw the provider as it was at one instant,
 // as the script does. When it is not, or when the reads cannot be sure of
-// the page (a range read whole was longer than the tuning's rankLimit, or
-// the page is short and names may hold the text elsewhere), it returns ok
-// false and the script finds the page.
+// the page (a range read whole holds more than the tuning's rankLimit
+// members, or the page is short and names may hold the text elsewhere), it returns ok false and
+// the script finds the page.
 func (x *searcher) rankedPage() (res org.SearchResult, ok bool, err error) {
 	limit := x.s.tuning.rankLimit
 	if limit <= 0 || len(x.filterKeys) > 0 || x.plan.After != nil {
@@ -55,12 +55,12 @@ func (x *searcher) rankedPage() (res org.SearchResult, ok bool, err error) {
 		fold := t.Fold
 		// References and contracts are read whole, to rank by name.
 		for _, key := range []string{ks.refs(), ks.contracts()} {
-			add(&rankRange{count: limit, keyed: true, exactKey: fold, tier: search.TierPrefix}, key, "["+fold, "("+fold+"\xff")
+			add(&rankRange{count: limit + 1, keyed: true, exactKey: fold, tier: search.TierPrefix}, key, "["+fold, "("+fold+"\xff")
 		}
 		add(&rankRange{count: want, ordered: true, tier: search.TierExact}, ks.names(), "["+fold+sep, "("+fold+"\x01")
 		add(&rankRange{count: want, ordered: true, tier: search.TierPrefix}, ks.names(), "["+fold+"\x01", "("+fold+"\xff")
 		if d := t.Digits; d != "" {
-			add(&rankRange{count: limit, keyed: true, exactKey: d, tier: search.TierPrefix}, ks.digits(), "["+d+sep, "("+d+"\x01")
+			add(&rankRange{count: limit + 1, keyed: true, exactKey: d, tier: search.TierPrefix}, ks.digits(), "["+d+sep, "("+d+"\x01")
 			add(&rankRange{count: want, ordered: true, keyed: true, tier: search.TierPrefix}, ks.digitPrefixes(), "["+d+sep, "("+d+"\x01")
 		}
 		if len(grams) > 0 {
@@ -107,6 +107,9 @@ func (x *searcher) rankedPage() (res org.SearchResult, ok bool, err error) {
 		x.s.testHook("ranked")
 	}
 	if len(hits) == 0 {
+		if x.s.testHook != nil {
+			x.s.testHook("served")
+		}
 		return res, true, nil
 	}
 	ids := make([]string, len(hits))
@@ -135,6 +138,9 @@ func (x *searcher) rankedPage() (res org.SearchResult, ok bool, err error) {
 			return res, false, err
 		}
 		res.Hits = append(res.Hits, h)
+	}
+	if x.s.testHook != nil {
+		x.s.testHook("served")
 	}
 	return res, true, nil
 }

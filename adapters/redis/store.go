@@ -37,9 +37,10 @@ type Store struct {
 	// tuning steers rankedPage and pageScript. It changes how a page is
 	// found, never which.
 	tuning tuning
-	// testHook, when set, is called as a search ranks its page in Go
-	// ("ranked", before it reads the page's organizations), so tests can
-	// count those pages and make a change in between.
+	// testHook, when set, is called as a search ranks its page in Go:
+	// "ranked" before it reads the page's organizations, "served" when it
+	// returns the page it ranked. Tests count those pages and make a
+	// change in between.
 	testHook func(event string)
 }
 
