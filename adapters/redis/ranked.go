@@ -24,8 +24,8 @@ import (
 // entry is the same both reads saw the provider as it was at one instant,
 // as the script does. When it is not, or when the reads cannot be sure of
 // the page (a range read whole holds more than the tuning's rankLimit
-// members, or the page is short and names may hold the text elsewhere), it returns ok false and
-// the script finds the page.
+// members, or the page is short and names may hold the text elsewhere),
+// it returns ok false and the script finds the page.
 func (x *searcher) rankedPage() (res org.SearchResult, ok bool, err error) {
 	limit := x.s.tuning.rankLimit
 	if limit <= 0 || len(x.filterKeys) > 0 || x.plan.After != nil {
@@ -53,7 +53,8 @@ func (x *searcher) rankedPage() (res org.SearchResult, ok bool, err error) {
 			return nil
 		}
 		fold := t.Fold
-		// References and contracts are read whole, to rank by name.
+		// References, contracts and exact numbers are read whole, to rank
+		// by name; the name and digit-prefix sets are in result order.
 		for _, key := range []string{ks.refs(), ks.contracts()} {
 			add(&rankRange{count: limit + 1, keyed: true, exactKey: fold, tier: search.TierPrefix}, key, "["+fold, "("+fold+"\xff")
 		}
@@ -103,13 +104,9 @@ func (x *searcher) rankedPage() (res org.SearchResult, ok bool, err error) {
 	if len(hits) < want && gramsIn != nil && gramsIn.Val() == int64(len(grams)) {
 		return res, false, nil
 	}
-	if x.s.testHook != nil {
-		x.s.testHook("ranked")
-	}
+	x.s.hook("ranked")
 	if len(hits) == 0 {
-		if x.s.testHook != nil {
-			x.s.testHook("served")
-		}
+		x.s.hook("served")
 		return res, true, nil
 	}
 	ids := make([]string, len(hits))
@@ -139,9 +136,7 @@ func (x *searcher) rankedPage() (res org.SearchResult, ok bool, err error) {
 		}
 		res.Hits = append(res.Hits, h)
 	}
-	if x.s.testHook != nil {
-		x.s.testHook("served")
-	}
+	x.s.hook("served")
 	return res, true, nil
 }
 

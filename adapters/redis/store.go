@@ -44,6 +44,13 @@ type Store struct {
 	testHook func(event string)
 }
 
+// hook calls the test hook, if one is set.
+func (s *Store) hook(event string) {
+	if s.testHook != nil {
+		s.testHook(event)
+	}
+}
+
 // Option configures a Store.
 type Option func(*Store)
 
