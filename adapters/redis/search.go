@@ -30,10 +30,9 @@ const (
 // round trip. A first page with no filter is ranked in Go when two bounded
 // reads at one instant are sure of it (rankedPage); any other search
 // without a count is one pageScript call that returns just the page (see
-// the package documentation). A search with a
-// count reads candidates into Go, where search.Terms.Match decides every
-// hit over the keys stored with the organization and the matches are
-// counted:
+// the package documentation). A search with a count reads candidates into
+// Go, where search.Terms.Match decides every hit over the keys stored with
+// the organization and the matches are counted:
 //
 //   - reference, contract and number prefixes (exact matches included):
 //     ZRANGEBYLEX on their sorted sets, read whole;
