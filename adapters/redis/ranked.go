@@ -87,9 +87,9 @@ func (x *searcher) rankedPage() (res org.SearchResult, ok bool, err error) {
 			return res, false, nil // it may hold more
 		}
 		for _, m := range ms {
-			h, id := r.hit(m)
-			if b, ok := best[id]; !ok || h.pos.Tier < b.pos.Tier {
-				best[id] = h
+			h := r.hit(m)
+			if b, ok := best[h.pos.ID]; !ok || h.pos.Tier < b.pos.Tier {
+				best[h.pos.ID] = h
 			}
 		}
 	}
@@ -130,7 +130,7 @@ func (x *searcher) rankedPage() (res org.SearchResult, ok bool, err error) {
 		if !ok {
 			return res, false, nil // unreachable: no change came between
 		}
-		h, err := x.pageHit(hits[i].pos.Tier, ids[i], hits[i].sent, body)
+		h, err := x.pageHit(hits[i].pos.Tier, ids[i], hits[i].sent(), body)
 		if err != nil {
 			return res, false, err
 		}
@@ -163,19 +163,28 @@ type rankRange struct {
 	tier     search.Tier
 }
 
-// rankHit is a candidate of rankedPage: its place in the result order, and
-// its keys as pageHit takes them.
+// rankHit is a candidate of rankedPage: its place in the result order,
+// and its name-set member when it was found in the name set ("" else).
 type rankHit struct {
-	pos  search.Position
-	sent string
+	pos    search.Position
+	member string
 }
 
-// hit returns the candidate that member m of the range is, and its id.
-func (r *rankRange) hit(m string) (rankHit, string) {
+// sent returns the hit's keys as pageHit takes them (see hitKeys). Only a
+// page's hits need them, not every candidate.
+func (h rankHit) sent() string {
+	if h.member != "" {
+		return "n" + h.member
+	}
+	return "k" + h.pos.Name
+}
+
+// hit returns the candidate that member m of the range is.
+func (r *rankRange) hit(m string) rankHit {
 	tier := r.tier
 	if !r.keyed {
 		name, id := splitName(m)
-		return rankHit{search.Position{Tier: tier, Name: name, ID: id}, "n" + m}, id
+		return rankHit{search.Position{Tier: tier, Name: name, ID: id}, m}
 	}
 	key, rest, _ := strings.Cut(m, sep)
 	i := strings.LastIndex(rest, sep)
@@ -183,5 +192,5 @@ func (r *rankRange) hit(m string) (rankHit, string) {
 	if key == r.exactKey {
 		tier = search.TierExact
 	}
-	return rankHit{search.Position{Tier: tier, Name: name, ID: id}, "k" + name}, id
+	return rankHit{pos: search.Position{Tier: tier, Name: name, ID: id}}
 }
